@@ -1,0 +1,139 @@
+import { isAddress } from "viem";
+import { z } from "zod";
+import { type ChainKey, chainKeys, chainRegistry } from "./chains";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const address = z
+  .string()
+  .trim()
+  .refine((v) => v === "" || isAddress(v), "must be a 0x-prefixed 20-byte hex address")
+  .transform((v) => (v === "" ? undefined : (v as `0x${string}`)))
+  .optional();
+
+const url = z
+  .string()
+  .trim()
+  .refine((v) => v === "" || URL.canParse(v), "must be a URL such as http://127.0.0.1:8547")
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Origin the browser uses; SIWE messages must name its host and URI. */
+  APP_ORIGIN: url,
+  /** Postgres server; when unset the app uses embedded PGlite in PGLITE_DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v === "" || /^postgres(ql)?:\/\//.test(v),
+      "must be a postgres:// or postgresql:// connection URL",
+    )
+    .transform((v) => (v === "" ? undefined : v))
+    .optional(),
+  PGLITE_DATA_DIR: z.string().trim().min(1).default(".data/pglite"),
+  /** Signs session cookies; at least 32 characters. Generated into the data folder when unset. */
+  SESSION_SECRET: optionalString.refine(
+    (v) => v === undefined || v.length >= 32,
+    "must be at least 32 characters",
+  ),
+  SESSION_TTL_SECONDS: positiveInt(7 * 24 * 3600),
+  SIWE_NONCE_TTL_SECONDS: positiveInt(300),
+  NEXT_PUBLIC_CHAIN: z.enum(chainKeys).default("devnet"),
+  NEXT_PUBLIC_RPC_URL: url,
+  NEXT_PUBLIC_MARKET_ADDRESS: address,
+  NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration: ${issues.map((i) => `${i.variable} ${i.message}`).join("; ")}. Fix the environment (or .env) and restart.`,
+    );
+    this.name = "EnvError";
+  }
+}
+
+/** Parses a raw environment; throws an EnvError naming every bad variable. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(raw);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "environment"),
+        message: issue.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function appOrigin(e: Env = env()): string {
+  return e.APP_ORIGIN ?? `http://localhost:${e.PORT}`;
+}
+
+export type ChainConfig = {
+  key: ChainKey;
+  chain: (typeof chainRegistry)[ChainKey]["chain"];
+  rpcUrl: string;
+  marketAddress: `0x${string}` | undefined;
+};
+
+/** The selected chain with its RPC URL and ComputeMarket address (env overrides the registry). */
+export function chainConfig(
+  e: Pick<Env, "NEXT_PUBLIC_CHAIN" | "NEXT_PUBLIC_RPC_URL" | "NEXT_PUBLIC_MARKET_ADDRESS"> = env(),
+): ChainConfig {
+  const entry = chainRegistry[e.NEXT_PUBLIC_CHAIN];
+  return {
+    key: e.NEXT_PUBLIC_CHAIN,
+    chain: entry.chain,
+    rpcUrl: e.NEXT_PUBLIC_RPC_URL ?? entry.chain.rpcUrls.default.http[0],
+    marketAddress: e.NEXT_PUBLIC_MARKET_ADDRESS ?? entry.marketAddress,
+  };
+}
+
+const publicSchema = envSchema.pick({
+  NEXT_PUBLIC_CHAIN: true,
+  NEXT_PUBLIC_RPC_URL: true,
+  NEXT_PUBLIC_MARKET_ADDRESS: true,
+  NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: true,
+});
+
+export type PublicEnv = z.infer<typeof publicSchema>;
+
+/**
+ * The NEXT_PUBLIC_ variables, safe in the browser: each is read by its literal name so that Next
+ * inlines it into the client bundle.
+ */
+export function publicEnv(): PublicEnv {
+  const result = publicSchema.safeParse({
+    NEXT_PUBLIC_CHAIN: process.env.NEXT_PUBLIC_CHAIN,
+    NEXT_PUBLIC_RPC_URL: process.env.NEXT_PUBLIC_RPC_URL,
+    NEXT_PUBLIC_MARKET_ADDRESS: process.env.NEXT_PUBLIC_MARKET_ADDRESS,
+    NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: process.env.NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID,
+  });
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message })),
+    );
+  }
+  return result.data;
+}
