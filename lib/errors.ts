@@ -1,0 +1,47 @@
+/** Stable error codes: services throw them, actions and routes map them to results in one place. */
+export const errorCodes = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+export type FieldErrors = Record<string, string[]>;
+
+/** An error a user may see: its message is a sentence that says what to do. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fieldErrors?: FieldErrors,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export function httpStatus(code: ErrorCode): number {
+  return errorCodes[code];
+}
+
+export type Failure = { ok: false; code: ErrorCode; message: string; fieldErrors?: FieldErrors };
+
+/** Any thrown value as a result a user can read; unexpected errors are logged, never leaked. */
+export function toFailure(error: unknown): Failure {
+  if (error instanceof AppError) {
+    return { ok: false, code: error.code, message: error.message, fieldErrors: error.fieldErrors };
+  }
+  console.error(error);
+  return {
+    ok: false,
+    code: "internal",
+    message: "Something went wrong on our side. Please try again.",
+  };
+}
