@@ -1,0 +1,31 @@
+import "server-only";
+import { getDb } from "@/db";
+import { appOrigin, chainConfig, env } from "@/lib/env";
+import type { AuthDeps } from "./handlers";
+import { loadOrCreateSecret, secretFilePath } from "./secret";
+
+let secret: string | undefined;
+
+/** The key that signs session cookies (see lib/auth/secret.ts). */
+export function sessionSecret(): string {
+  if (secret === undefined) {
+    const e = env();
+    secret = loadOrCreateSecret(e.SESSION_SECRET, secretFilePath(e.PGLITE_DATA_DIR));
+  }
+  return secret;
+}
+
+/** The auth routes' dependencies, taken from the environment and the app database. */
+export async function authDeps(): Promise<AuthDeps> {
+  const e = env();
+  const chain = chainConfig(e);
+  return {
+    db: await getDb(),
+    origin: appOrigin(e),
+    chainId: chain.chain.id,
+    chainName: chain.chain.name,
+    secret: sessionSecret(),
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    nonceTtlSeconds: e.SIWE_NONCE_TTL_SECONDS,
+  };
+}
