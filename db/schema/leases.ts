@@ -1,0 +1,119 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { uint256 } from "./columns";
+import { jobs } from "./jobs";
+import { offers } from "./offers";
+
+export const leaseStatuses = [
+  "reserved",
+  "quoted",
+  "funded",
+  "running",
+  "released",
+  "cancelled",
+  "expired",
+] as const;
+export type LeaseStatus = (typeof leaseStatuses)[number];
+
+/** Lease states that hold GPUs on their offer. */
+export const holdingLeaseStatuses = ["reserved", "quoted", "funded", "running"] as const;
+
+/**
+ * GPUs of one offer reserved for one job at the offer's ask (pay-as-ask). Lives with its offer:
+ * distributed by `market` on Citus, so the reservation and the offer update stay on one shard.
+ */
+export const leases = pgTable(
+  "leases",
+  {
+    id: uuid("id").notNull().defaultRandom(),
+    market: text("market").notNull(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id),
+    offerId: uuid("offer_id").notNull(),
+    providerId: uuid("provider_id").notNull(),
+    consumer: text("consumer").notNull(),
+    gpuCount: integer("gpu_count").notNull(),
+    pricePerGpuHour: uint256("price_per_gpu_hour").notNull(),
+    /** What the contract escrows per second: ceil(price * gpus / 3600). */
+    ratePerSecond: uint256("rate_per_second").notNull(),
+    maxSeconds: bigint("max_seconds", { mode: "number" }).notNull(),
+    /** bytes32 job id on chain (keccak256 of the job's uuid). */
+    chainJobId: text("chain_job_id").notNull(),
+    quoteSigner: text("quote_signer"),
+    quoteSignature: text("quote_signature"),
+    quoteExpiresAt: timestamp("quote_expires_at", { withTimezone: true }).notNull(),
+    fundTxHash: text("fund_tx_hash"),
+    resultTxHash: text("result_tx_hash"),
+    status: text("status").$type<LeaseStatus>().notNull().default("reserved"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "leases_pkey", columns: [t.market, t.id] }),
+    foreignKey({
+      name: "leases_offer_fk",
+      columns: [t.market, t.offerId],
+      foreignColumns: [offers.market, offers.id],
+    }),
+    check("leases_gpu_count_positive", sql`${t.gpuCount} > 0`),
+    check(
+      "leases_status",
+      sql.raw(
+        "status in ('reserved', 'quoted', 'funded', 'running', 'released', 'cancelled', 'expired')",
+      ),
+    ),
+    index("leases_job_idx").on(t.jobId),
+    index("leases_offer_idx").on(t.market, t.offerId),
+    index("leases_expiry_idx")
+      .on(t.quoteExpiresAt)
+      .where(sql`${t.status} in ('reserved', 'quoted')`),
+  ],
+);
+
+export const alternativeReasons = [
+  "price",
+  "reliability",
+  "age",
+  "capacity",
+  "offline",
+  "busy",
+] as const;
+export type AlternativeReason = (typeof alternativeReasons)[number];
+
+/**
+ * For each placement, the other offers that were feasible or nearly so and why they lost, so a
+ * provider can see the matches it missed. Co-located with the lease (same market).
+ */
+export const leaseAlternatives = pgTable(
+  "lease_alternatives",
+  {
+    market: text("market").notNull(),
+    leaseId: uuid("lease_id").notNull(),
+    offerId: uuid("offer_id").notNull(),
+    providerId: uuid("provider_id").notNull(),
+    askWeiPerGpuHour: uint256("ask_wei_per_gpu_hour").notNull(),
+    reason: text("reason").$type<AlternativeReason>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "lease_alternatives_pkey", columns: [t.market, t.leaseId, t.offerId] }),
+    foreignKey({
+      name: "lease_alternatives_lease_fk",
+      columns: [t.market, t.leaseId],
+      foreignColumns: [leases.market, leases.id],
+    }),
+    index("lease_alternatives_provider_idx").on(t.providerId, t.createdAt),
+  ],
+);

@@ -1,0 +1,63 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { uint256 } from "./columns";
+import { gpuModels } from "./gpu-catalog";
+import { providers } from "./providers";
+
+export const offerStatuses = ["active", "paused", "removed"] as const;
+export type OfferStatus = (typeof offerStatuses)[number];
+
+/**
+ * GPUs a provider lists at an ask per GPU-hour. `market` = "<gpu model>/<region>" is the
+ * distribution key on Citus: the primary key includes it and model and region never change,
+ * so an offer lives on one shard for life. The CHECK on gpus_free is the last line of defence
+ * against over-allocation: the database refuses it even if a service is wrong.
+ */
+export const offers = pgTable(
+  "offers",
+  {
+    id: uuid("id").notNull().defaultRandom(),
+    market: text("market").notNull(),
+    providerId: uuid("provider_id")
+      .notNull()
+      .references(() => providers.id),
+    gpuModel: text("gpu_model")
+      .notNull()
+      .references(() => gpuModels.id),
+    region: text("region").notNull(),
+    gpusTotal: integer("gpus_total").notNull(),
+    gpusFree: integer("gpus_free").notNull(),
+    askWeiPerGpuHour: uint256("ask_wei_per_gpu_hour").notNull(),
+    minHours: integer("min_hours").notNull().default(1),
+    maxHours: integer("max_hours").notNull(),
+    /** Set when the agent has benchmarked the machine; the catalog figure is used otherwise. */
+    measuredTflops: real("measured_tflops"),
+    status: text("status").$type<OfferStatus>().notNull().default("active"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "offers_pkey", columns: [t.market, t.id] }),
+    check("offers_gpus_free_range", sql`${t.gpusFree} between 0 and ${t.gpusTotal}`),
+    check("offers_gpus_total_positive", sql`${t.gpusTotal} > 0`),
+    check("offers_ask_positive", sql`${t.askWeiPerGpuHour} > 0`),
+    check("offers_hours", sql`${t.minHours} >= 1 and ${t.minHours} <= ${t.maxHours}`),
+    check("offers_status", sql`${t.status} in ('active', 'paused', 'removed')`),
+    check("offers_market", sql`${t.market} = ${t.gpuModel} || '/' || ${t.region}`),
+    index("offers_match_idx")
+      .on(t.market, t.askWeiPerGpuHour, t.createdAt)
+      .where(sql`${t.status} = 'active'`),
+    index("offers_id_idx").on(t.id),
+    index("offers_provider_idx").on(t.providerId),
+  ],
+);
