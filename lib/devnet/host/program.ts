@@ -36,7 +36,7 @@ export class StylusProgram {
     readonly wasm: Uint8Array,
     implemented: ReadonlySet<string>,
   ) {
-    this.module = new WebAssembly.Module(wasm);
+    this.module = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
     const missing: string[] = [];
     this.imports = [];
     for (const imp of WebAssembly.Module.imports(this.module)) {
@@ -45,7 +45,9 @@ export class StylusProgram {
       if (imp.module !== "vm_hooks" || !implemented.has(imp.name)) missing.push(name);
     }
     if (missing.length > 0) {
-      throw new Error(`Stylus program imports host functions the devnet lacks: ${missing.join(", ")}`);
+      throw new Error(
+        `Stylus program imports host functions the devnet lacks: ${missing.join(", ")}`,
+      );
     }
     const exports = WebAssembly.Module.exports(this.module).map((e) => e.name);
     for (const needed of ["user_entrypoint", "memory"]) {

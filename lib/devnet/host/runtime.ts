@@ -129,7 +129,7 @@ export class StylusRuntime implements HostRuntime {
     this.state.checkpointSync();
     try {
       if (value > 0n) this.transfer(frame.contract, targetHex, value);
-      const r = this.dispatch(kind, frame, target, targetHex, data, value, forwarded + stipend);
+      const r = this.dispatch(kind, frame, targetHex, data, value, forwarded + stipend);
       if (r.status === 0) this.state.commitSync();
       else this.state.revertSync();
       const used = r.used > stipend ? r.used - stipend : 0n;
@@ -143,7 +143,6 @@ export class StylusRuntime implements HostRuntime {
   private dispatch(
     kind: CallKind,
     frame: Frame,
-    target: Uint8Array,
     targetHex: string,
     data: Uint8Array,
     value: bigint,

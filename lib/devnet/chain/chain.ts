@@ -1,0 +1,380 @@
+import { type Block, createBlock, paramsBlock } from "@ethereumjs/block";
+import { type Common, createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
+import { createEVM, type EVM, type ExecResult } from "@ethereumjs/evm";
+import { createFeeMarket1559Tx, paramsTx, type TypedTransaction } from "@ethereumjs/tx";
+import { Account, Address, bytesToHex, createZeroAddress, hexToBytes } from "@ethereumjs/util";
+import { createVM, runTx, type VM } from "@ethereumjs/vm";
+import { keccak256 } from "viem";
+import { bindStylus, type StylusBinding } from "../host/attach";
+import type { StylusProgram } from "../host/program";
+import { badParams, rejected, reverted } from "./errors";
+import {
+  type BlockRecord,
+  type Hex,
+  receiptFromResult,
+  sealBlock,
+  type TxLocation,
+} from "./records";
+import { DevnetState } from "./state";
+import { validateTx } from "./validate";
+
+export type ChainOptions = {
+  chainId: number;
+  blockGasLimit: bigint;
+  baseFee: bigint;
+  coinbase: Hex;
+  programs: Map<string, { address: Address; program: StylusProgram }>;
+  state?: DevnetState;
+  /** Blocks restored from a data dir; a fresh genesis block otherwise. */
+  history?: BlockRecord[];
+};
+
+export type CallRequest = {
+  from?: Hex;
+  to?: Hex | null;
+  data?: Hex;
+  value?: bigint;
+  gas?: bigint;
+  gasPrice?: bigint;
+};
+
+export function createDevnetCommon(chainId: number): Common {
+  return createCustomCommon({ chainId, name: "stylus-devnet" }, Mainnet, {
+    hardfork: Hardfork.Cancun,
+  });
+}
+
+/**
+ * A Common for building blocks and decoding transactions. ethereumjs copies the Common and
+ * deep-copies its parameter tables for every header and transaction, which costs more than
+ * executing a contract call; this one is shared instead (fixed hardfork, parameters loaded once).
+ */
+export function createSharedCommon(chainId: number): Common {
+  const common = createDevnetCommon(chainId);
+  common.updateParams(paramsBlock);
+  common.updateParams(paramsTx);
+  common.copy = () => common;
+  common.updateParams = () => common;
+  return common;
+}
+
+type Snapshot = { depth: number; height: number; timeOffset: bigint; nextTimestamp?: bigint };
+
+/**
+ * The chain: one EVM over the in-memory state, a list of sealed blocks, automining (each accepted
+ * transaction is mined at once in its own block), and the time controls tests need. Every
+ * execution goes through one queue, because eth_call shares the state (inside a checkpoint).
+ */
+export class Chain {
+  readonly blocks: BlockRecord[] = [];
+  readonly txIndex = new Map<Hex, TxLocation>();
+  timeOffset = 0n;
+  nextTimestamp: bigint | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private snapshots: Snapshot[] = [];
+  private readonly listeners: ((record: BlockRecord) => void)[] = [];
+
+  private constructor(
+    readonly opts: ChainOptions,
+    readonly common: Common,
+    /** Shared Common for transactions and headers (see createSharedCommon). */
+    readonly txCommon: Common,
+    readonly state: DevnetState,
+    readonly vm: VM,
+    readonly evm: EVM,
+    readonly stylus: StylusBinding,
+  ) {}
+
+  static async create(opts: ChainOptions): Promise<Chain> {
+    const common = createDevnetCommon(opts.chainId);
+    const state = opts.state ?? new DevnetState();
+    const stylus = bindStylus(state, opts.programs, common);
+    const blocks = new Map<bigint, Block>();
+    const blockchain = {
+      getBlock: async (n: number) => {
+        const b = blocks.get(BigInt(n));
+        if (b === undefined) throw new Error(`block ${n} not found`);
+        return b;
+      },
+      putBlock: async () => {},
+      shallowCopy: () => blockchain,
+    };
+    const evm = await createEVM({
+      common,
+      stateManager: state,
+      blockchain,
+      customPrecompiles: stylus.precompiles,
+    });
+    stylus.attach(evm);
+    const vm = await createVM({ common, stateManager: state, blockchain, evm });
+    const chain = new Chain(opts, common, createSharedCommon(opts.chainId), state, vm, evm, stylus);
+    chain.onBlock((r) => blocks.set(r.block.header.number, r.block));
+    const history = opts.history ?? [];
+    if (history.length === 0) {
+      const genesis = createBlock(
+        {
+          header: {
+            number: 0n,
+            gasLimit: opts.blockGasLimit,
+            baseFeePerGas: opts.baseFee,
+            timestamp: BigInt(Math.floor(Date.now() / 1000)),
+            stateRoot: keccak256(new TextEncoder().encode("stylus-devnet genesis"), "bytes"),
+          },
+          withdrawals: [],
+        },
+        { common: chain.txCommon, skipConsensusFormatValidation: true },
+      );
+      history.push({ block: genesis, hash: bytesToHex(genesis.hash()), receipts: [] });
+    }
+    for (const record of history) chain.addBlock(record);
+    chain.state.stateRoot = chain.head().block.header.stateRoot;
+    return chain;
+  }
+
+  addBlock(record: BlockRecord): void {
+    this.blocks.push(record);
+    record.block.transactions.forEach((tx, index) => {
+      this.txIndex.set(bytesToHex(tx.hash()), { blockNumber: this.blocks.length - 1, index });
+    });
+    for (const listener of this.listeners) listener(record);
+  }
+
+  /** Run `listener` after each block is added (block hashes for BLOCKHASH, persistence). */
+  onBlock(listener: (record: BlockRecord) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get chainId(): bigint {
+    return BigInt(this.opts.chainId);
+  }
+
+  head(): BlockRecord {
+    const h = this.blocks[this.blocks.length - 1];
+    if (h === undefined) throw new Error("chain has no blocks");
+    return h;
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private pendingTimestamp(): bigint {
+    const wall = BigInt(Math.floor(Date.now() / 1000)) + this.timeOffset;
+    const parent = this.head().block.header.timestamp;
+    const ts = this.nextTimestamp ?? (wall > parent ? wall : parent);
+    return ts;
+  }
+
+  /**
+   * The block a transaction executes in, before it is sealed. Only the header fields execution
+   * reads are needed, so this skips building (and hashing) a full ethereumjs header.
+   */
+  private pendingBlock(timestamp: bigint): Block {
+    const parent = this.head().block.header;
+    const header = {
+      number: parent.number + 1n,
+      timestamp,
+      gasLimit: this.opts.blockGasLimit,
+      gasUsed: 0n,
+      baseFeePerGas: this.opts.baseFee,
+      coinbase: new Address(hexToBytes(this.opts.coinbase)),
+      difficulty: 0n,
+      prevRandao: new Uint8Array(32),
+      getBlobGasPrice: () => 1n,
+    };
+    return { header, common: this.txCommon, hash: () => new Uint8Array(32) } as unknown as Block;
+  }
+
+  /** Validate, execute and mine one transaction in a new block; returns its hash. */
+  sendTransaction(tx: TypedTransaction): Promise<Hex> {
+    return this.exclusive(async () => {
+      const hash = bytesToHex(tx.hash());
+      if (this.txIndex.has(hash)) throw rejected("already known");
+      if (!tx.isSigned()) throw rejected("transaction is not signed");
+      let sender: Address;
+      try {
+        sender = tx.getSenderAddress();
+      } catch {
+        throw rejected("invalid sender: bad signature");
+      }
+      const from = sender.toString() as Hex;
+      validateTx(tx, from, this.state.getAccountSync(from), {
+        chainId: this.chainId,
+        baseFee: this.opts.baseFee,
+        blockGasLimit: this.opts.blockGasLimit,
+      });
+      const timestamp = this.pendingTimestamp();
+      const block = this.pendingBlock(timestamp);
+      let result: Awaited<ReturnType<typeof runTx>>;
+      try {
+        result = await runTx(this.vm, { tx, block, skipHardForkValidation: true });
+      } catch (e) {
+        throw rejected(e instanceof Error ? e.message : String(e));
+      }
+      const receipt = receiptFromResult(
+        { tx, result, from },
+        0,
+        result.totalGasSpent,
+        0,
+        this.opts.baseFee,
+      );
+      await this.seal(timestamp, [tx], [receipt]);
+      return hash;
+    });
+  }
+
+  /** Mine an empty block (evm_mine / anvil_mine). */
+  mine(timestamp?: bigint): Promise<BlockRecord> {
+    return this.exclusive(async () => {
+      if (timestamp !== undefined) this.nextTimestamp = timestamp;
+      return this.seal(this.pendingTimestamp(), [], []);
+    });
+  }
+
+  private async seal(
+    timestamp: bigint,
+    txs: TypedTransaction[],
+    receipts: BlockRecord["receipts"],
+  ): Promise<BlockRecord> {
+    const record = await sealBlock({
+      common: this.txCommon,
+      parent: this.head().block,
+      timestamp,
+      baseFee: this.opts.baseFee,
+      gasLimit: this.opts.blockGasLimit,
+      coinbase: this.opts.coinbase,
+      txs,
+      receipts,
+    });
+    this.nextTimestamp = undefined;
+    this.state.stateRoot = record.block.header.stateRoot;
+    this.addBlock(record);
+    return record;
+  }
+
+  /** Execute a call against the latest state and discard its effects (eth_call, estimateGas). */
+  call(req: CallRequest): Promise<ExecResult & { intrinsicGas: bigint }> {
+    return this.exclusive(async () => {
+      const caller = req.from ? new Address(hexToBytes(req.from)) : createZeroAddress();
+      const to = req.to ? new Address(hexToBytes(req.to)) : undefined;
+      const data = req.data ? hexToBytes(req.data) : new Uint8Array(0);
+      const gasLimit = req.gas ?? this.opts.blockGasLimit;
+      const intrinsicGas = createFeeMarket1559Tx(
+        { to, data, value: req.value ?? 0n, gasLimit },
+        { common: this.txCommon },
+      ).getIntrinsicGas();
+      if (gasLimit < intrinsicGas) throw rejected("intrinsic gas too low");
+      const block = this.pendingBlock(this.pendingTimestamp());
+      this.state.checkpointSync();
+      this.evm.journal.cleanJournal();
+      try {
+        for (const addr of [caller, to, block.header.coinbase]) {
+          if (addr) this.evm.journal.addAlwaysWarmAddress(addr.toString().slice(2));
+        }
+        for (const addr of this.evm.precompiles.keys()) this.evm.journal.addAlwaysWarmAddress(addr);
+        const res = await this.evm.runCall({
+          caller,
+          origin: caller,
+          to,
+          data,
+          value: req.value ?? 0n,
+          gasLimit: gasLimit - intrinsicGas,
+          gasPrice: req.gasPrice ?? this.opts.baseFee,
+          block,
+          skipBalance: true,
+        });
+        return { ...res.execResult, intrinsicGas };
+      } finally {
+        this.state.revertSync();
+        this.evm.journal.cleanJournal();
+      }
+    });
+  }
+
+  /** eth_call: the return bytes, or a geth-style revert error with the revert data. */
+  async callOrThrow(req: CallRequest): Promise<Hex> {
+    const res = await this.call(req);
+    if (res.exceptionError !== undefined) {
+      if (res.exceptionError.error === "revert") throw reverted(bytesToHex(res.returnValue));
+      throw rejected(`execution failed: ${res.exceptionError.error}`);
+    }
+    return bytesToHex(res.returnValue);
+  }
+
+  async estimateGas(req: CallRequest): Promise<bigint> {
+    const res = await this.call({ ...req, gas: req.gas ?? this.opts.blockGasLimit });
+    if (res.exceptionError !== undefined) {
+      if (res.exceptionError.error === "revert") throw reverted(bytesToHex(res.returnValue));
+      throw rejected(
+        `gas required exceeds allowance or execution failed: ${res.exceptionError.error}`,
+      );
+    }
+    // Headroom for the 63/64 rule and refunds: the limit must cover peak use, not net use.
+    const used = res.intrinsicGas + res.executionGasUsed;
+    const padded = (used * 6n) / 5n;
+    return padded < this.opts.blockGasLimit ? padded : this.opts.blockGasLimit;
+  }
+
+  balanceOf(address: Hex): bigint {
+    return this.state.balanceOf(address.toLowerCase());
+  }
+
+  account(address: Hex): Account {
+    return this.state.getAccountSync(address.toLowerCase()) ?? new Account();
+  }
+
+  setBalance(address: Hex, balance: bigint): Promise<void> {
+    return this.exclusive(async () => {
+      const acc = this.account(address);
+      acc.balance = balance;
+      this.state.putAccountSync(address.toLowerCase(), acc);
+    });
+  }
+
+  snapshot(): Promise<number> {
+    return this.exclusive(async () => {
+      this.state.checkpointSync();
+      this.snapshots.push({
+        depth: this.state.depth,
+        height: this.blocks.length,
+        timeOffset: this.timeOffset,
+        nextTimestamp: this.nextTimestamp,
+      });
+      return this.snapshots.length;
+    });
+  }
+
+  /** Revert to a snapshot; it and every later snapshot are consumed (as in anvil and hardhat). */
+  revert(id: number): Promise<boolean> {
+    return this.exclusive(async () => {
+      const snap = this.snapshots[id - 1];
+      if (snap === undefined) return false;
+      while (this.state.depth >= snap.depth) this.state.revertSync();
+      this.snapshots.length = id - 1;
+      for (const removed of this.blocks.splice(snap.height)) {
+        for (const tx of removed.block.transactions) this.txIndex.delete(bytesToHex(tx.hash()));
+      }
+      this.timeOffset = snap.timeOffset;
+      this.nextTimestamp = snap.nextTimestamp;
+      this.state.stateRoot = this.head().block.header.stateRoot;
+      return true;
+    });
+  }
+
+  increaseTime(seconds: bigint): bigint {
+    if (seconds < 0n) throw badParams("cannot decrease time");
+    this.timeOffset += seconds;
+    return this.timeOffset;
+  }
+
+  setNextTimestamp(ts: bigint): void {
+    if (ts < this.head().block.header.timestamp) {
+      throw badParams(
+        `timestamp ${ts} is lower than the previous block's ${this.head().block.header.timestamp}`,
+      );
+    }
+    this.nextTimestamp = ts;
+  }
+}
