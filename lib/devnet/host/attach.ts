@@ -56,6 +56,7 @@ export function bindStylus(
   const run = async (program: StylusProgram, input: PrecompileInput): Promise<ExecResult> => {
     const msg = stack[stack.length - 1];
     if (runtime === undefined || msg?.to === undefined) throw new Error("Stylus host not attached");
+    if (msg.depth === 0) fault = undefined;
     const evm = input._EVM as unknown as EvmInternals;
     const header = evm._block?.header;
     const contract = msg.to.toString();
