@@ -118,3 +118,18 @@ export type CreateOfferInput = z.infer<typeof createOfferInput>;
 export type UpdateOfferInput = z.infer<typeof updateOfferInput>;
 export type SubmitJobInput = z.infer<typeof submitJobInput>;
 export type JobKind = (typeof jobKinds)[number];
+
+export const searchOffersInput = z.object({
+  gpuModels: z.array(gpuModelId).max(gpuModelIds.length).default([]),
+  regions: z.array(region).max(16).default([]),
+  minVramGb: z.coerce.number().int().min(1).max(1024).optional(),
+  maxAskWeiPerGpuHour: weiAmount.optional(),
+  minGpusFree: count(limits.maxGpusPerOffer).optional(),
+  sort: z.enum(["price", "price_per_tflops", "vram"]).default("price"),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const providerStatusInput = z.object({ status: z.enum(["online", "offline"]) });
+export const apiKeyInput = z.object({ label: z.string().trim().min(1).max(limits.maxNameChars) });
+export const revokeApiKeyInput = z.object({ keyId: uuid });

@@ -1,0 +1,194 @@
+import "server-only";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { type Executor, queryRows } from "@/db/client";
+import { type OfferStatus, offers } from "@/db/schema";
+import { gpuModel } from "@/lib/market/gpu-catalog";
+import type { MatchJob, MatchOffer } from "@/lib/matching/types";
+import { textArray } from "./util";
+
+export type OfferRow = typeof offers.$inferSelect;
+
+export async function insertOffer(executor: Executor, values: typeof offers.$inferInsert) {
+  const [row] = await executor.insert(offers).values(values).returning();
+  return row as OfferRow;
+}
+
+/** By id alone: a lookup that fans out on Citus, used only on provider edits, never when matching. */
+export async function offerById(executor: Executor, id: string): Promise<OfferRow | undefined> {
+  const [row] = await executor.select().from(offers).where(eq(offers.id, id));
+  return row;
+}
+
+/** Guarded status change: only from one of `from`; undefined when the offer was not there. */
+export async function setOfferStatus(
+  executor: Executor,
+  offer: { market: string; id: string },
+  from: readonly OfferStatus[],
+  to: OfferStatus,
+): Promise<OfferRow | undefined> {
+  const [row] = await executor
+    .update(offers)
+    .set({ status: to, updatedAt: new Date() })
+    .where(
+      and(
+        eq(offers.market, offer.market),
+        eq(offers.id, offer.id),
+        inArray(offers.status, [...from]),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/**
+ * Changes price, hours and size. A new size keeps the GPUs already leased: free moves by the
+ * same delta as total, and the guard refuses a total below what is in use.
+ */
+export async function updateOfferTerms(
+  executor: Executor,
+  offer: { market: string; id: string },
+  terms: { gpusTotal?: number; askWeiPerGpuHour?: bigint; minHours?: number; maxHours?: number },
+): Promise<OfferRow | undefined> {
+  const total = terms.gpusTotal;
+  const [row] = await executor
+    .update(offers)
+    .set({
+      ...(terms.askWeiPerGpuHour !== undefined && { askWeiPerGpuHour: terms.askWeiPerGpuHour }),
+      ...(terms.minHours !== undefined && { minHours: terms.minHours }),
+      ...(terms.maxHours !== undefined && { maxHours: terms.maxHours }),
+      ...(total !== undefined && {
+        gpusTotal: total,
+        gpusFree: sql`${offers.gpusFree} + (${total}::int - ${offers.gpusTotal})`,
+      }),
+      updatedAt: new Date(),
+    })
+    .where(
+      and(
+        eq(offers.market, offer.market),
+        eq(offers.id, offer.id),
+        sql`${offers.status} <> 'removed'`,
+        total === undefined ? undefined : sql`${offers.gpusTotal} - ${offers.gpusFree} <= ${total}`,
+      ),
+    )
+    .returning();
+  return row;
+}
+
+type CandidateRow = {
+  id: string;
+  market: string;
+  provider_id: string;
+  gpu_model: string;
+  region: string;
+  gpus_free: number;
+  ask: string;
+  min_hours: number;
+  max_hours: number;
+  online: boolean;
+  reliability_bps: number;
+  created_ms: number;
+};
+
+export function toMatchOffer(r: CandidateRow): MatchOffer {
+  return {
+    id: r.id,
+    market: r.market,
+    providerId: r.provider_id,
+    gpuModel: r.gpu_model,
+    vramGb: gpuModel(r.gpu_model)?.vramGb ?? 0,
+    region: r.region,
+    gpusFree: r.gpus_free,
+    askWeiPerGpuHour: BigInt(r.ask),
+    minHours: r.min_hours,
+    maxHours: r.max_hours,
+    providerOnline: r.online,
+    reliabilityBps: r.reliability_bps,
+    createdAt: Number(r.created_ms),
+  };
+}
+
+const candidateColumns = sql`o.id, o.market, o.provider_id, o.gpu_model, o.region, o.gpus_free,
+  o.ask_wei_per_gpu_hour::text as ask, o.min_hours, o.max_hours, p.status = 'online' as online,
+  p.reliability_bps, (extract(epoch from o.created_at) * 1000)::float8 as created_ms`;
+
+/**
+ * The best feasible offers in the job's markets (in the engine's order) plus a few that nearly
+ * fit (over the price cap, short of GPUs, provider offline), read without locks in one round
+ * trip; the engine ranks them and the reservation locks one.
+ */
+export async function matchCandidates(
+  executor: Executor,
+  job: MatchJob,
+  markets: readonly string[],
+  limits: { feasible: number; nearly: number },
+): Promise<MatchOffer[]> {
+  const m = textArray(markets);
+  const max = job.maxPricePerGpuHour.toString();
+  const rows = await queryRows<CandidateRow>(
+    executor,
+    sql`(select ${candidateColumns}
+         from offers o join providers p on p.id = o.provider_id
+         where o.market = any(${m}) and o.status = 'active' and o.gpus_free >= ${job.gpuCount}
+           and o.ask_wei_per_gpu_hour <= ${max}::numeric and p.status = 'online'
+           and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
+         order by o.ask_wei_per_gpu_hour, p.reliability_bps desc, o.created_at, o.id
+         limit ${limits.feasible})
+        union all
+        (select ${candidateColumns}
+         from offers o join providers p on p.id = o.provider_id
+         where o.market = any(${m}) and o.status = 'active' and o.gpus_free > 0
+           and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
+           and not (o.gpus_free >= ${job.gpuCount} and o.ask_wei_per_gpu_hour <= ${max}::numeric
+                    and p.status = 'online')
+         order by o.ask_wei_per_gpu_hour
+         limit ${limits.nearly})`,
+  );
+  return rows.map(toMatchOffer);
+}
+
+/** Every live offer in the given markets, for explaining a no-match (off the hot path). */
+export async function offersInMarkets(
+  executor: Executor,
+  markets: readonly string[],
+): Promise<MatchOffer[]> {
+  const rows = await queryRows<CandidateRow>(
+    executor,
+    sql`select ${candidateColumns} from offers o join providers p on p.id = o.provider_id
+        where o.market = any(${textArray(markets)}) and o.status = 'active'`,
+  );
+  return rows.map(toMatchOffer);
+}
+
+/**
+ * Takes `gpus` GPUs from one offer. `skipLocked`: give up at once when another transaction holds
+ * the offer (it is probably taking the same GPUs) rather than queue behind it. Returns whether
+ * the GPUs were reserved.
+ */
+export async function reserveGpus(
+  executor: Executor,
+  offer: { market: string; id: string },
+  gpus: number,
+  skipLocked: boolean,
+): Promise<boolean> {
+  const lock = skipLocked ? sql`for update skip locked` : sql`for update`;
+  const rows = await queryRows<{ gpus_free: number }>(
+    executor,
+    sql`update offers set gpus_free = gpus_free - ${gpus}, updated_at = now()
+        where market = ${offer.market} and id = ${offer.id} and gpus_free >= ${gpus}
+          and id = (select id from offers where market = ${offer.market} and id = ${offer.id}
+                      and status = 'active' and gpus_free >= ${gpus} ${lock})
+        returning gpus_free`,
+  );
+  return rows.length === 1;
+}
+
+export async function releaseGpus(
+  executor: Executor,
+  offer: { market: string; id: string },
+  gpus: number,
+): Promise<void> {
+  await executor
+    .update(offers)
+    .set({ gpusFree: sql`${offers.gpusFree} + ${gpus}`, updatedAt: new Date() })
+    .where(and(eq(offers.market, offer.market), eq(offers.id, offer.id)));
+}

@@ -1,0 +1,123 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db, Executor } from "@/db/client";
+import { appendEvents } from "@/db/queries/events";
+import { insertJobOnce, type JobRow, jobById, transitionJob } from "@/db/queries/jobs";
+import { holdingLeaseOfJob, type LeaseRow, transitionLease } from "@/db/queries/leases";
+import { offersInMarkets, releaseGpus } from "@/db/queries/offers";
+import { ensureUser } from "@/db/queries/providers";
+import { AppError } from "@/lib/errors";
+import { describeNoMatch, type NoMatchView } from "@/lib/market/messages";
+import type { SubmitJobInput } from "@/lib/market/schemas";
+import { explainNoMatch } from "@/lib/matching/explain";
+import { marketsFor, placeJob, toMatchJob } from "./placement";
+import { sealEnv } from "./secrets";
+
+export type SubmitResult = { job: JobRow; lease: LeaseRow | undefined; created: boolean };
+
+/**
+ * Stores the job and tries to place it, in one transaction: either the job is pending, or it is
+ * matched with GPUs reserved and a lease written. The same idempotency key returns the job
+ * already stored, untouched.
+ */
+export async function submitJob(
+  db: Db,
+  consumer: string,
+  input: SubmitJobInput,
+  now = new Date(),
+): Promise<SubmitResult> {
+  return db.transaction(async (tx) => {
+    await ensureUser(tx, consumer);
+    const id = randomUUID();
+    const { job, created } = await insertJobOnce(tx, {
+      id,
+      consumer,
+      kind: input.kind,
+      image: input.image,
+      command: input.command,
+      env: sealEnv(input.env, id),
+      gpuModels: input.gpuModels,
+      minVramGb: input.minVramGb ?? null,
+      gpuCount: input.gpuCount,
+      regions: input.regions,
+      maxPricePerGpuHour: input.maxPricePerGpuHour,
+      maxHours: input.maxHours,
+      idempotencyKey: input.idempotencyKey,
+    });
+    if (!created) return { job, lease: await holdingLeaseOfJob(tx, job.id), created };
+    await appendEvents(tx, [
+      {
+        aggregate: "job",
+        aggregateId: job.id,
+        type: "job.submitted",
+        toStatus: "pending",
+        actor: consumer,
+        data: { gpuCount: job.gpuCount, maxPricePerGpuHour: job.maxPricePerGpuHour.toString() },
+      },
+    ]);
+    const lease = await placeJob(tx, job, consumer, now);
+    return { job: lease ? { ...job, status: "matched" } : job, lease, created };
+  });
+}
+
+/** Why a job cannot be placed right now, and what would place it (reads every offer it could use). */
+export async function explainJob(executor: Executor, job: JobRow): Promise<NoMatchView> {
+  const want = toMatchJob(job);
+  const offers = await offersInMarkets(executor, marketsFor(want));
+  return describeNoMatch(explainNoMatch(want, offers));
+}
+
+/** A job that exists and belongs to the consumer, or a not_found that reveals nothing. */
+export async function ownJob(executor: Executor, consumer: string, jobId: string) {
+  const job = await jobById(executor, jobId);
+  if (!job || job.consumer !== consumer) {
+    throw new AppError("not_found", "No such job in your account.", { jobId: ["no such job"] });
+  }
+  return job;
+}
+
+/**
+ * Cancels a job that is not funded yet; a reservation it holds is released in the same
+ * transaction. Returns the offer whose capacity came back, so callers can re-match its market.
+ */
+export async function cancelJob(db: Db, consumer: string, jobId: string) {
+  return db.transaction(async (tx) => {
+    await ownJob(tx, consumer, jobId);
+    const moved = await transitionJob(tx, jobId, ["pending", "matched", "quoted"], "cancelled");
+    if (!moved) {
+      throw new AppError(
+        "conflict",
+        "This job can no longer be cancelled: it is funded or closed.",
+      );
+    }
+    const events: Parameters<typeof appendEvents>[1] = [
+      {
+        aggregate: "job",
+        aggregateId: jobId,
+        type: "job.cancelled",
+        fromStatus: moved.from,
+        toStatus: "cancelled",
+        actor: consumer,
+      },
+    ];
+    let released: { market: string; offerId: string } | undefined;
+    if (moved.from !== "pending") {
+      const lease = await holdingLeaseOfJob(tx, jobId);
+      const ended =
+        lease && (await transitionLease(tx, lease, ["reserved", "quoted"], "cancelled"));
+      if (!lease || !ended) throw new Error(`job ${jobId} was ${moved.from} without a live lease`);
+      await releaseGpus(tx, { market: lease.market, id: lease.offerId }, lease.gpuCount);
+      released = { market: lease.market, offerId: lease.offerId };
+      events.push({
+        aggregate: "lease",
+        aggregateId: lease.id,
+        type: "lease.cancelled",
+        fromStatus: lease.status,
+        toStatus: "cancelled",
+        actor: consumer,
+      });
+    }
+    await appendEvents(tx, events);
+    return { jobId, from: moved.from, released };
+  });
+}

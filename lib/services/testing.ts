@@ -1,0 +1,76 @@
+import { type Address, getAddress, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { Db } from "@/db/client";
+import type { Session } from "@/lib/auth/session";
+import { createOfferInput, registerProviderInput, submitJobInput } from "@/lib/market/schemas";
+import { createOffer } from "./offers";
+import { registerProvider } from "./providers";
+import { registerLocalSigner } from "./quotes";
+
+/** Fixtures for the market's database tests: real services, real schemas, nothing stubbed. */
+export function sessionOf(address: string): Session {
+  return { address: getAddress(address), expiresAt: new Date(Date.now() + 3600_000) };
+}
+
+export function wallet(n: number): Address {
+  return `0x${n.toString(16).padStart(40, "0")}` as Address;
+}
+
+/** Deterministic test keys: the n-th key is n in the last bytes. */
+export function testKey(n: number): Hex {
+  return `0x${(0xabc000 + n).toString(16).padStart(64, "0")}` as Hex;
+}
+
+export async function seedProvider(db: Db, n: number, region = "us-east") {
+  const key = testKey(n);
+  const signer = registerLocalSigner(key);
+  const address = wallet(0x1000 + n);
+  const provider = await registerProvider(
+    db,
+    address,
+    registerProviderInput.parse({ name: `provider ${n}`, region, signerAddress: signer.address }),
+  );
+  return { provider, address, signer, signerAccount: privateKeyToAccount(key) };
+}
+
+export async function seedOffer(
+  db: Db,
+  providerAddress: string,
+  fields: Record<string, unknown> = {},
+) {
+  return createOffer(
+    db,
+    providerAddress,
+    createOfferInput.parse({
+      gpuModel: "h100-80gb",
+      gpusTotal: 8,
+      askWeiPerGpuHour: "1000000000000000",
+      region: "us-east",
+      ...fields,
+    }),
+  );
+}
+
+let keys = 0;
+export function jobInput(fields: Record<string, unknown> = {}) {
+  keys += 1;
+  return {
+    kind: "fine-tune",
+    image: "ghcr.io/acme/trainer:1.0",
+    command: "python train.py",
+    env: [
+      { name: "EPOCHS", value: "3" },
+      { name: "HF_TOKEN", value: "hf_secret_value", secret: true },
+    ],
+    gpuModels: ["h100-80gb"],
+    gpuCount: 2,
+    regions: [],
+    maxPricePerGpuHour: "2000000000000000",
+    maxHours: 10,
+    idempotencyKey: `key-${keys}-${Math.random().toString(36).slice(2)}`,
+    ...fields,
+  };
+}
+
+export const parseJob = (fields: Record<string, unknown> = {}) =>
+  submitJobInput.parse(jobInput(fields));
