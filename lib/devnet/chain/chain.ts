@@ -58,6 +58,8 @@ export function createSharedCommon(chainId: number): Common {
   return common;
 }
 
+const NONCE_GAP_WAIT_MS = 1_000;
+
 type Snapshot = { depth: number; height: number; timeOffset: bigint; nextTimestamp?: bigint };
 
 /**
@@ -73,6 +75,7 @@ export class Chain {
   private queue: Promise<unknown> = Promise.resolve();
   private snapshots: Snapshot[] = [];
   private readonly listeners: ((record: BlockRecord) => void)[] = [];
+  private waiters: (() => void)[] = [];
 
   private constructor(
     readonly opts: ChainOptions,
@@ -137,6 +140,9 @@ export class Chain {
       this.txIndex.set(bytesToHex(tx.hash()), { blockNumber: this.blocks.length - 1, index });
     });
     for (const listener of this.listeners) listener(record);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Run `listener` after each block is added (block hashes for BLOCKHASH, persistence). */
@@ -187,8 +193,35 @@ export class Chain {
     return { header, common: this.txCommon, hash: () => new Uint8Array(32) } as unknown as Block;
   }
 
-  /** Validate, execute and mine one transaction in a new block; returns its hash. */
-  sendTransaction(tx: TypedTransaction): Promise<Hex> {
+  /** Resolves at the next sealed block, or after `ms`. */
+  private nextBlock(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push(done);
+    });
+  }
+
+  /**
+   * Validate, execute and mine one transaction in a new block; returns its hash. A transaction
+   * whose nonce is ahead of the sender's waits briefly for the missing ones (a client sending
+   * several at once may have them arrive out of order), then is refused as "nonce too high".
+   */
+  async sendTransaction(tx: TypedTransaction): Promise<Hex> {
+    if (tx.isSigned()) {
+      try {
+        const from = tx.getSenderAddress().toString();
+        const deadline = Date.now() + NONCE_GAP_WAIT_MS;
+        while (tx.nonce > this.account(from as Hex).nonce && Date.now() < deadline) {
+          await this.nextBlock(deadline - Date.now());
+        }
+      } catch {
+        // a bad signature is reported below
+      }
+    }
     return this.exclusive(async () => {
       const hash = bytesToHex(tx.hash());
       if (this.txIndex.has(hash)) throw rejected("already known");

@@ -1,9 +1,9 @@
-import { type Block, createBlock, genTransactionsTrieRoot } from "@ethereumjs/block";
+import { type Block, createBlock } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import { bigIntToBytes, bytesToHex, intToBytes } from "@ethereumjs/util";
+import { bigIntToBytes, bytesToHex, intToBytes, KECCAK256_RLP } from "@ethereumjs/util";
 import type { RunTxResult } from "@ethereumjs/vm";
 import { Bloom } from "@ethereumjs/vm";
 import { keccak256 } from "viem";
@@ -104,9 +104,18 @@ function hexBytes(hex: string): Uint8Array {
   return out;
 }
 
-async function receiptsRoot(receipts: ReceiptRecord[]): Promise<Uint8Array> {
+/**
+ * Root of the trie {rlp(i): values[i]}. Automined blocks hold one transaction, whose trie is a
+ * single leaf: hash it directly instead of building a trie.
+ */
+async function indexedTrieRoot(values: Uint8Array[]): Promise<Uint8Array> {
+  if (values.length === 0) return KECCAK256_RLP;
+  if (values.length === 1) {
+    // Leaf for key rlp(0) = 0x80: hex-prefix path 0x20 0x80 (even-length leaf).
+    return keccak256(RLP.encode([new Uint8Array([0x20, 0x80]), values[0] as Uint8Array]), "bytes");
+  }
   const trie = new MerklePatriciaTrie();
-  for (const [i, r] of receipts.entries()) await trie.put(RLP.encode(i), encodeReceipt(r));
+  for (const [i, v] of values.entries()) await trie.put(RLP.encode(i), v);
   return trie.root();
 }
 
@@ -143,8 +152,8 @@ export async function sealBlock(opts: {
         coinbase: opts.coinbase,
         stateRoot,
         logsBloom: bloom.bitvector,
-        transactionsTrie: await genTransactionsTrieRoot(opts.txs),
-        receiptTrie: await receiptsRoot(opts.receipts),
+        transactionsTrie: await indexedTrieRoot(opts.txs.map((t) => t.serialize())),
+        receiptTrie: await indexedTrieRoot(opts.receipts.map(encodeReceipt)),
       },
       transactions: opts.txs,
       withdrawals: [],

@@ -1,0 +1,284 @@
+/**
+ * npm run bench:devnet [-- --jobs 200 --concurrency 16 --artifact path.wasm]
+ *
+ * Starts the embedded devnet in a child process (as the app would use it), then sends pre-signed
+ * ComputeMarket transactions through JSON-RPC: stake, fundJob (with an EIP-712 quote checked by
+ * ecrecover), submitResult and finalize. Also times WASM instantiation with and without the
+ * compiled-module cache. The last line printed is one JSON object.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import {
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  parseAbi,
+  parseEther,
+  parseGwei,
+  toHex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createVmHooks, type HostRuntime } from "../../lib/devnet/host/hostio";
+import {
+  DEFAULT_ARTIFACT_PATH,
+  DEVNET_CHAIN_ID,
+  DEVNET_COMPUTE_MARKET_ADDRESS,
+  DEVNET_PRIVATE_KEYS,
+} from "../../lib/devnet/index";
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "200" },
+    concurrency: { type: "string", default: "16" },
+    artifact: { type: "string", default: DEFAULT_ARTIFACT_PATH },
+  },
+});
+const JOBS = Number(values.jobs);
+const CONCURRENCY = Number(values.concurrency);
+
+const abi = parseAbi([
+  "function stake() payable",
+  "function setSigner(address signer)",
+  "function fundJob(bytes32 jobId, address provider, uint256 ratePerSecond, uint64 maxSeconds, uint64 quoteExpiry, bytes signature) payable",
+  "function submitResult(bytes32 jobId, uint64 usedSeconds, bytes32 resultHash)",
+  "function finalize(bytes32 jobId)",
+]);
+
+const market = DEVNET_COMPUTE_MARKET_ADDRESS as Hex;
+const provider = privateKeyToAccount(DEVNET_PRIVATE_KEYS[5] as Hex);
+const consumer = privateKeyToAccount(DEVNET_PRIVATE_KEYS[6] as Hex);
+const staker = privateKeyToAccount(DEVNET_PRIVATE_KEYS[7] as Hex);
+
+function startChild(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "lib/devnet/cli.ts",
+      "--port",
+      "0",
+      "--quiet",
+      "--artifact",
+      values.artifact,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m?.[1]) resolve({ child, url: m[1] });
+    });
+    child.on("exit", (code) => reject(new Error(`devnet exited with ${code}`)));
+  });
+}
+
+let rpcId = 0;
+async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/** Send pre-signed transactions with a bounded number in flight; returns transactions per second. */
+async function sendAll(url: string, raws: Hex[]): Promise<{ perSecond: number; hashes: Hex[] }> {
+  const hashes: Hex[] = new Array(raws.length);
+  let next = 0;
+  const start = performance.now();
+  const worker = async () => {
+    while (next < raws.length) {
+      const i = next++;
+      hashes[i] = await rpc<Hex>(url, "eth_sendRawTransaction", [raws[i]]);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  return { perSecond: raws.length / seconds, hashes };
+}
+
+async function assertSucceeded(url: string, hashes: Hex[], what: string): Promise<void> {
+  for (const hash of hashes) {
+    const r = await rpc<{ status: Hex }>(url, "eth_getTransactionReceipt", [hash]);
+    if (r?.status !== "0x1") throw new Error(`${what} transaction ${hash} did not succeed`);
+  }
+}
+
+type Account = ReturnType<typeof privateKeyToAccount>;
+async function signAll(
+  account: Account,
+  firstNonce: number,
+  calls: { data: Hex; value?: bigint }[],
+) {
+  return Promise.all(
+    calls.map((c, i) =>
+      account.signTransaction({
+        chainId: DEVNET_CHAIN_ID,
+        type: "eip1559",
+        to: market,
+        data: c.data,
+        value: c.value ?? 0n,
+        nonce: firstNonce + i,
+        gas: 1_000_000n,
+        maxFeePerGas: parseGwei("1"),
+        maxPriorityFeePerGas: 0n,
+      }),
+    ),
+  );
+}
+
+function instantiateTimes(wasm: Uint8Array) {
+  const imports = { vm_hooks: createVmHooks({} as HostRuntime) } as WebAssembly.Imports;
+  const bytes = wasm as Uint8Array<ArrayBuffer>;
+  const coldRuns = 20;
+  let t = performance.now();
+  for (let i = 0; i < coldRuns; i++)
+    new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+  const cold = (performance.now() - t) / coldRuns;
+  const module = new WebAssembly.Module(bytes);
+  const warmRuns = 500;
+  t = performance.now();
+  for (let i = 0; i < warmRuns; i++) new WebAssembly.Instance(module, imports);
+  const cached = (performance.now() - t) / warmRuns;
+  return { cold, cached };
+}
+
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+async function main() {
+  const wasm = new Uint8Array(readFileSync(values.artifact));
+  const inst = instantiateTimes(wasm);
+  const { child, url } = await startChild();
+  try {
+    const nonceOf = async (a: Account) =>
+      Number(BigInt(await rpc<Hex>(url, "eth_getTransactionCount", [a.address, "latest"])));
+    // Setup (not timed): the provider stakes enough collateral and registers itself as signer.
+    const setup = await signAll(provider, await nonceOf(provider), [
+      { data: encodeFunctionData({ abi, functionName: "stake" }), value: parseEther("100") },
+      { data: encodeFunctionData({ abi, functionName: "setSigner", args: [provider.address] }) },
+    ]);
+    await assertSucceeded(url, (await sendAll(url, setup)).hashes, "setup");
+
+    const stakeRaws = await signAll(
+      staker,
+      await nonceOf(staker),
+      Array.from({ length: JOBS }, () => ({
+        data: encodeFunctionData({ abi, functionName: "stake" }),
+        value: parseEther("0.1"),
+      })),
+    );
+    const block = await rpc<{ timestamp: Hex }>(url, "eth_getBlockByNumber", ["latest", false]);
+    const expiresAt = BigInt(block.timestamp) + 86_400n;
+    const rate = parseGwei("1");
+    const maxSeconds = 3_600n;
+    const jobIds = Array.from({ length: JOBS }, (_, i) =>
+      keccak256(toHex(`bench-job-${Date.now()}-${i}`)),
+    );
+    const fundCalls = await Promise.all(
+      jobIds.map(async (jobId) => {
+        const signature = await provider.signTypedData({
+          domain: {
+            name: "ComputeMarket",
+            version: "1",
+            chainId: DEVNET_CHAIN_ID,
+            verifyingContract: market,
+          },
+          types: {
+            Quote: [
+              { name: "jobId", type: "bytes32" },
+              { name: "consumer", type: "address" },
+              { name: "provider", type: "address" },
+              { name: "ratePerSecond", type: "uint256" },
+              { name: "maxSeconds", type: "uint64" },
+              { name: "expiresAt", type: "uint64" },
+            ],
+          },
+          primaryType: "Quote",
+          message: {
+            jobId,
+            consumer: consumer.address,
+            provider: provider.address,
+            ratePerSecond: rate,
+            maxSeconds,
+            expiresAt,
+          },
+        });
+        return {
+          data: encodeFunctionData({
+            abi,
+            functionName: "fundJob",
+            args: [jobId, provider.address, rate, maxSeconds, expiresAt, signature],
+          }),
+          value: rate * maxSeconds,
+        };
+      }),
+    );
+    const fundRaws = await signAll(consumer, await nonceOf(consumer), fundCalls);
+    const providerNonce = await nonceOf(provider);
+    const submitRaws = await signAll(
+      provider,
+      providerNonce,
+      jobIds.map((jobId) => ({
+        data: encodeFunctionData({
+          abi,
+          functionName: "submitResult",
+          args: [jobId, 1_800n, keccak256(jobId)],
+        }),
+      })),
+    );
+    const finalizeRaws = await signAll(
+      staker,
+      (await nonceOf(staker)) + JOBS,
+      jobIds.map((jobId) => ({
+        data: encodeFunctionData({ abi, functionName: "finalize", args: [jobId] }),
+      })),
+    );
+
+    const stake = await sendAll(url, stakeRaws);
+    await assertSucceeded(url, stake.hashes, "stake");
+    const fund = await sendAll(url, fundRaws);
+    await assertSucceeded(url, fund.hashes, "fundJob");
+    const submit = await sendAll(url, submitRaws);
+    await assertSucceeded(url, submit.hashes, "submitResult");
+    await rpc(url, "evm_increaseTime", [toHex(86_400)]);
+    await rpc(url, "evm_mine", []);
+    const finalize = await sendAll(url, finalizeRaws);
+    await assertSucceeded(url, finalize.hashes, "finalize");
+
+    const total = 4 * JOBS;
+    const seconds = [stake, fund, submit, finalize].reduce((s, p) => s + JOBS / p.perSecond, 0);
+    console.log(
+      `${total} contract transactions through JSON-RPC (${CONCURRENCY} in flight), WASM ${wasm.length} bytes`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: "devnet",
+        tx_per_s: round(total / seconds),
+        stake_tx_per_s: round(stake.perSecond),
+        fund_tx_per_s: round(fund.perSecond),
+        submit_tx_per_s: round(submit.perSecond),
+        finalize_tx_per_s: round(finalize.perSecond),
+        instantiate_ms_cold: round(inst.cold, 3),
+        instantiate_ms_cached: round(inst.cached, 3),
+        jobs: JOBS,
+        machine: {
+          cpus: os.cpus().length,
+          model: os.cpus()[0]?.model ?? "unknown",
+          node: process.version,
+        },
+      }),
+    );
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
+
+await main();
