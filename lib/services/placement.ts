@@ -36,7 +36,7 @@ export function marketsFor(job: MatchJob): string[] {
 
 const FEASIBLE_CANDIDATES = 8;
 const NEARLY_CANDIDATES = 4;
-const PASSES = 3;
+const PASSES = 8;
 
 /**
  * Places a pending job inside the caller's transaction: reads candidates, lets the engine rank

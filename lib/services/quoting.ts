@@ -60,7 +60,7 @@ export async function quoteLease(
   resolveSigner: SignerResolver,
 ): Promise<Quote | undefined> {
   const lease = await leaseById(db, leaseId);
-  if (!lease || lease.status !== "reserved") return undefined;
+  if (lease?.status !== "reserved") return undefined;
   const provider = await providerById(db, lease.providerId);
   if (!provider) return undefined;
   const signer = resolveSigner(getAddress(provider.signerAddress));
