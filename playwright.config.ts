@@ -1,0 +1,62 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const origin = `http://localhost:${port}`;
+// Set once in the runner process; workers inherit it, so they all agree on the folder.
+process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "gpu-market-e2e-"));
+const dataDir = process.env.E2E_DATA_DIR;
+
+/** Debian's Chromium: `npx playwright install` cannot download browsers on these machines. */
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  // One app server with one embedded database, two CPU cores: run the specs one at a time.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  outputDir: path.join(dataDir, "results"),
+  use: {
+    baseURL: origin,
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: chromiumArgs,
+    },
+    trace: "retain-on-failure",
+  },
+  webServer: {
+    // The test command builds first (`next build`); this only serves the build.
+    command: `npx next start -p ${port}`,
+    url: `${origin}/api/health`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      APP_ORIGIN: origin,
+      PORT: String(port),
+      // A throwaway embedded database (and generated session secret) unless a Postgres is given.
+      PGLITE_DATA_DIR: path.join(dataDir, "pglite"),
+      NEXT_PUBLIC_CHAIN: "devnet",
+    },
+  },
+});
