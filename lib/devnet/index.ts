@@ -160,7 +160,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
         server.close(() => res());
         server.closeAllConnections();
       });
-      await chain.exclusive(async () => {});
+      await chain.close();
       if (saveTimer !== undefined) clearTimeout(saveTimer);
       save();
     },

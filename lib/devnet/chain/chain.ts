@@ -15,6 +15,7 @@ import {
   sealBlock,
   type TxLocation,
 } from "./records";
+import { SenderRecovery } from "./sender-recovery";
 import { DevnetState } from "./state";
 import { validateTx } from "./validate";
 
@@ -76,6 +77,7 @@ export class Chain {
   private snapshots: Snapshot[] = [];
   private readonly listeners: ((record: BlockRecord) => void)[] = [];
   private waiters: (() => void)[] = [];
+  private readonly recovery = new SenderRecovery();
 
   private constructor(
     readonly opts: ChainOptions,
@@ -211,28 +213,20 @@ export class Chain {
    * several at once may have them arrive out of order), then is refused as "nonce too high".
    */
   async sendTransaction(tx: TypedTransaction): Promise<Hex> {
-    if (tx.isSigned()) {
-      try {
-        const from = tx.getSenderAddress().toString();
-        const deadline = Date.now() + NONCE_GAP_WAIT_MS;
-        while (tx.nonce > this.account(from as Hex).nonce && Date.now() < deadline) {
-          await this.nextBlock(deadline - Date.now());
-        }
-      } catch {
-        // a bad signature is reported below
-      }
+    if (!tx.isSigned()) throw rejected("transaction is not signed");
+    try {
+      await this.recovery.recover(tx);
+    } catch {
+      throw rejected("invalid sender: bad signature");
+    }
+    const from = tx.getSenderAddress().toString() as Hex;
+    const deadline = Date.now() + NONCE_GAP_WAIT_MS;
+    while (tx.nonce > this.account(from).nonce && Date.now() < deadline) {
+      await this.nextBlock(deadline - Date.now());
     }
     return this.exclusive(async () => {
       const hash = bytesToHex(tx.hash());
       if (this.txIndex.has(hash)) throw rejected("already known");
-      if (!tx.isSigned()) throw rejected("transaction is not signed");
-      let sender: Address;
-      try {
-        sender = tx.getSenderAddress();
-      } catch {
-        throw rejected("invalid sender: bad signature");
-      }
-      const from = sender.toString() as Hex;
       validateTx(tx, from, this.state.getAccountSync(from), {
         chainId: this.chainId,
         baseFee: this.opts.baseFee,
@@ -348,6 +342,12 @@ export class Chain {
     const used = res.intrinsicGas + res.executionGasUsed;
     const padded = (used * 6n) / 5n;
     return padded < this.opts.blockGasLimit ? padded : this.opts.blockGasLimit;
+  }
+
+  /** Release the worker thread. */
+  async close(): Promise<void> {
+    await this.exclusive(async () => {});
+    await this.recovery.stop();
   }
 
   balanceOf(address: Hex): bigint {

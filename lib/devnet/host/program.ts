@@ -7,7 +7,7 @@ export const STYLUS_PREFIX = new Uint8Array([0xef, 0xf0, 0x00, 0x00]);
 /** The on-chain form of a Stylus program: prefix + brotli(wasm), as `cargo stylus deploy` sends it. */
 export function encodeStylusCode(wasm: Uint8Array): Uint8Array {
   const compressed = brotliCompressSync(wasm, {
-    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 22 },
+    params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_LGWIN]: 22 },
   });
   const out = new Uint8Array(STYLUS_PREFIX.length + compressed.length);
   out.set(STYLUS_PREFIX);
