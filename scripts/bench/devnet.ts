@@ -55,6 +55,9 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.DEVNET_BENCH_PROFILE_DIR
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.DEVNET_BENCH_PROFILE_DIR}`]
+        : []),
       "--import",
       "tsx",
       "lib/devnet/cli.ts",
@@ -75,6 +78,16 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
     });
     child.on("exit", (code) => reject(new Error(`devnet exited with ${code}`)));
   });
+}
+
+/** CPU seconds (user + system) the devnet process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 let rpcId = 0;
@@ -135,20 +148,39 @@ async function signAll(
   );
 }
 
+/**
+ * Cold: compile + instantiate, each run on distinct bytes (a unique custom section) so V8's
+ * compiled-module cache cannot serve it. Cached: instantiate from the one compiled Module (what
+ * the devnet does for a new instance). Reuse: reset a returned instance's memory from its
+ * snapshot (what the devnet does for each call once an instance exists).
+ */
 function instantiateTimes(wasm: Uint8Array) {
   const imports = { vm_hooks: createVmHooks({} as HostRuntime) } as WebAssembly.Imports;
-  const bytes = wasm as Uint8Array<ArrayBuffer>;
-  const coldRuns = 20;
+  const unique = (i: number) => {
+    const name = new TextEncoder().encode(`bench-${i}-${Math.random()}`);
+    const section = new Uint8Array([0, name.length + 1, name.length, ...name]);
+    const out = new Uint8Array(wasm.length + section.length);
+    out.set(wasm);
+    out.set(section, wasm.length);
+    return out;
+  };
+  const coldRuns = 10;
+  const variants = Array.from({ length: coldRuns }, (_, i) => unique(i));
   let t = performance.now();
-  for (let i = 0; i < coldRuns; i++)
-    new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+  for (const bytes of variants) new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
   const cold = (performance.now() - t) / coldRuns;
-  const module = new WebAssembly.Module(bytes);
-  const warmRuns = 500;
+  const module = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
+  const runs = 300;
   t = performance.now();
-  for (let i = 0; i < warmRuns; i++) new WebAssembly.Instance(module, imports);
-  const cached = (performance.now() - t) / warmRuns;
-  return { cold, cached };
+  let last: WebAssembly.Instance | undefined;
+  for (let i = 0; i < runs; i++) last = new WebAssembly.Instance(module, imports);
+  const cached = (performance.now() - t) / runs;
+  const memory = last?.exports.memory as WebAssembly.Memory;
+  const snapshot = new Uint8Array(memory.buffer).slice();
+  t = performance.now();
+  for (let i = 0; i < runs; i++) new Uint8Array(memory.buffer).set(snapshot);
+  const reuse = (performance.now() - t) / runs;
+  return { cold, cached, reuse };
 }
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
@@ -242,6 +274,7 @@ async function main() {
       })),
     );
 
+    const cpuBefore = cpuSeconds(child.pid);
     const stake = await sendAll(url, stakeRaws);
     await assertSucceeded(url, stake.hashes, "stake");
     const fund = await sendAll(url, fundRaws);
@@ -253,6 +286,7 @@ async function main() {
     const finalize = await sendAll(url, finalizeRaws);
     await assertSucceeded(url, finalize.hashes, "finalize");
 
+    const serverCpu = cpuSeconds(child.pid) - cpuBefore;
     const total = 4 * JOBS;
     const seconds = [stake, fund, submit, finalize].reduce((s, p) => s + JOBS / p.perSecond, 0);
     console.log(
@@ -266,8 +300,11 @@ async function main() {
         fund_tx_per_s: round(fund.perSecond),
         submit_tx_per_s: round(submit.perSecond),
         finalize_tx_per_s: round(finalize.perSecond),
+        server_cpu_ms_per_tx: round((serverCpu * 1000) / total, 2),
+        load_avg_1m: round(os.loadavg()[0] ?? 0, 2),
         instantiate_ms_cold: round(inst.cold, 3),
         instantiate_ms_cached: round(inst.cached, 3),
+        instance_reuse_ms: round(inst.reuse, 3),
         jobs: JOBS,
         machine: {
           cpus: os.cpus().length,
@@ -277,7 +314,9 @@ async function main() {
       }),
     );
   } finally {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
+    await exited;
   }
 }
 

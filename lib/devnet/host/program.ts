@@ -31,6 +31,9 @@ export function decodeStylusCode(code: Uint8Array): Uint8Array {
 export class StylusProgram {
   readonly module: WebAssembly.Module;
   readonly imports: string[];
+  private readonly reusable: boolean;
+  private readonly pools = new WeakMap<WebAssembly.Imports, ProgramInstance[]>();
+  private snapshot: Uint8Array | undefined;
 
   constructor(
     readonly wasm: Uint8Array,
@@ -53,19 +56,85 @@ export class StylusProgram {
     for (const needed of ["user_entrypoint", "memory"]) {
       if (!exports.includes(needed)) throw new Error(`Stylus program does not export ${needed}`);
     }
+    this.reusable = countMutableGlobals(wasm) <= 1;
   }
 
-  /** Instantiate against a runtime; `setMemory` receives the instance's memory before any call. */
-  instantiate(imports: WebAssembly.Imports): {
-    memory: WebAssembly.Memory;
-    entrypoint: (len: number) => number;
-  } {
+  /**
+   * An instance in its initial state. Instances that returned normally are reset and reused:
+   * their memory is restored from a snapshot taken right after instantiation and the only mutable
+   * global (the stack pointer) is back at its initial value, since a function that returns
+   * normally restores it. Anything else (a trap, exit_early, a host error, grown memory) discards
+   * the instance. Modules with other mutable globals are never reused.
+   */
+  acquire(imports: WebAssembly.Imports): ProgramInstance {
+    const pooled = this.pools.get(imports)?.pop();
+    if (pooled !== undefined) return pooled;
     const instance = new WebAssembly.Instance(this.module, imports);
-    return {
+    const inst = {
       memory: instance.exports.memory as WebAssembly.Memory,
       entrypoint: instance.exports.user_entrypoint as (len: number) => number,
     };
+    if (this.snapshot === undefined) this.snapshot = new Uint8Array(inst.memory.buffer).slice();
+    return inst;
   }
+
+  release(imports: WebAssembly.Imports, inst: ProgramInstance, returnedNormally: boolean): void {
+    const snapshot = this.snapshot;
+    if (!this.reusable || !returnedNormally || snapshot === undefined) return;
+    if (inst.memory.buffer.byteLength !== snapshot.length) return;
+    let pool = this.pools.get(imports);
+    if (pool === undefined) {
+      pool = [];
+      this.pools.set(imports, pool);
+    }
+    if (pool.length >= 4) return;
+    new Uint8Array(inst.memory.buffer).set(snapshot);
+    pool.push(inst);
+  }
+}
+
+export type ProgramInstance = {
+  memory: WebAssembly.Memory;
+  entrypoint: (len: number) => number;
+};
+
+/** Number of mutable globals a module defines (from its global section). */
+export function countMutableGlobals(wasm: Uint8Array): number {
+  let pos = 8;
+  const uleb = (): number => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = wasm[pos++] ?? 0;
+      result += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((byte & 0x80) === 0) return result;
+    }
+  };
+  while (pos < wasm.length) {
+    const id = wasm[pos++];
+    const size = uleb();
+    const end = pos + size;
+    if (id === 6) {
+      let mutable = 0;
+      const count = uleb();
+      for (let i = 0; i < count; i++) {
+        pos++; // value type
+        if (wasm[pos++] === 1) mutable++;
+        // The init expression: constants and global.get, then `end` (0x0b).
+        for (let op = wasm[pos++]; op !== 0x0b; op = wasm[pos++]) {
+          if (op === 0x41 || op === 0x42 || op === 0x23 || op === 0xd2) uleb();
+          else if (op === 0x43) pos += 4;
+          else if (op === 0x44) pos += 8;
+          else if (op === 0xd0) pos++;
+          else return Number.POSITIVE_INFINITY;
+        }
+      }
+      return mutable;
+    }
+    pos = end;
+  }
+  return 0;
 }
 
 /** The names of the vm_hooks this host implements (for the start-up import check). */

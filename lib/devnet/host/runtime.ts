@@ -73,13 +73,15 @@ export class StylusRuntime implements HostRuntime {
     } catch {
       return { kind: "failure", reason: "out of gas" };
     }
-    const { memory, entrypoint } = program.instantiate(this.imports);
+    const inst = program.acquire(this.imports);
+    let returnedNormally = false;
     this.frames.push(frame);
-    this.memories.push(memory);
+    this.memories.push(inst.memory);
     try {
       let status: number;
       try {
-        status = entrypoint(frame.args.length);
+        status = inst.entrypoint(frame.args.length);
+        returnedNormally = true;
       } catch (e) {
         if (!(e instanceof ExitEarly)) throw e;
         status = e.status;
@@ -95,6 +97,7 @@ export class StylusRuntime implements HostRuntime {
     } finally {
       this.frames.pop();
       this.memories.pop();
+      program.release(this.imports, inst, returnedNormally);
     }
   }
 
