@@ -90,6 +90,27 @@ describe("Stylus host through the devnet (host-probe program)", () => {
     expect((await c.publicClient.call({ to: contract, data: tooMuch })).data).toBe("0x01");
   });
 
+  it("refuses storage writes when reached through STATICCALL from EVM code", async () => {
+    // EVM forwarder: STATICCALL the probe with this call's calldata, return the success flag.
+    const runtime = concat([
+      "0x365f5f37", // calldatacopy(0, 0, calldatasize)
+      "0x5f5f365f73", // retSize, retOffset, argsSize, argsOffset, push20
+      contract,
+      "0x5afa", // gas, staticcall
+      "0x5f5260205ff3", // mstore(0, success), return(0, 32)
+    ]);
+    const size = toHex((runtime.length - 2) / 2, { size: 1 }).slice(2);
+    const initcode = concat([`0x60${size}600a5f3960${size}5ff3`, runtime]);
+    const hash = await c.walletClient.sendTransaction({ data: initcode });
+    const { contractAddress } = await c.publicClient.waitForTransactionReceipt({ hash });
+    if (!contractAddress) throw new Error("forwarder not deployed");
+    const viaStatic = (data: Hex) =>
+      c.publicClient.call({ to: contractAddress, data, gas: 1_000_000n });
+    expect((await viaStatic("0x02")).data).toBe(word(1));
+    expect((await viaStatic(store(5))).data).toBe(word(0));
+    expect((await c.publicClient.call({ to: contract, data: "0x02" })).data).toBe(word(42));
+  });
+
   it("travels in time and reverts to snapshots", async () => {
     const start = (await c.publicClient.getBlock()).timestamp;
     await c.testClient.increaseTime({ seconds: 3_600 });
