@@ -118,8 +118,11 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   }
 
   let saveTimer: NodeJS.Timeout | undefined;
+  // The whole chain is rewritten on each save, so saves are spaced by ten times their own cost.
+  let saveDelayMs = 250;
   const save = () => {
     if (opts.dataDir === undefined) return;
+    const started = performance.now();
     saveDataDir(opts.dataDir, {
       chainId: DEVNET_CHAIN_ID,
       artifactHash,
@@ -127,6 +130,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       state: chain.state,
       blocks: chain.blocks,
     });
+    saveDelayMs = Math.max(250, 10 * (performance.now() - started));
   };
   if (opts.dataDir !== undefined) {
     save();
@@ -135,7 +139,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
         saveTimer = setTimeout(() => {
           saveTimer = undefined;
           save();
-        }, 250);
+        }, saveDelayMs);
       }
     });
   }

@@ -1,37 +1,52 @@
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { Capability, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, SECP256K1_ORDER_DIV_2 } from "@ethereumjs/util";
 
 type Pending = { resolve: (pubKey: Uint8Array) => void; reject: (e: Error) => void };
+type Slot = { worker: Worker; pending: Map<number, Pending> };
 
 /**
- * Recovers transaction senders on a worker thread. Public key recovery is the single most
- * expensive step of accepting a transaction (milliseconds of BigInt arithmetic); on a worker it
- * overlaps with the main thread executing the previous transaction. The result is stored in the
- * transaction's own sender cache, where ethereumjs looks first.
+ * Recovers transaction senders on worker threads. Public key recovery is the most expensive step
+ * of accepting a transaction (milliseconds of BigInt arithmetic); on workers it overlaps with the
+ * main thread executing earlier transactions. The result goes into the transaction's own sender
+ * cache, where ethereumjs looks first. Workers start on first use and never keep the process
+ * alive while idle.
  */
 export class SenderRecovery {
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, Pending>();
+  private readonly slots: Slot[] = [];
   private nextId = 0;
+  private readonly size = Math.max(1, Math.min(2, availableParallelism()));
 
-  private start(): Worker {
+  private start(): Slot {
     const worker = new Worker(new URL("./recover-worker.mjs", import.meta.url));
     worker.unref();
+    const slot: Slot = { worker, pending: new Map() };
     worker.on("message", (m: { id: number; pubKey?: Uint8Array; error?: string }) => {
-      const p = this.pending.get(m.id);
+      const p = slot.pending.get(m.id);
       if (p === undefined) return;
-      this.pending.delete(m.id);
+      slot.pending.delete(m.id);
+      if (slot.pending.size === 0) worker.unref();
       if (m.pubKey) p.resolve(m.pubKey);
       else p.reject(new Error(m.error ?? "recovery failed"));
     });
     worker.on("error", (e) => {
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-      this.worker = undefined;
+      for (const p of slot.pending.values()) p.reject(e);
+      slot.pending.clear();
+      this.slots.splice(this.slots.indexOf(slot), 1);
     });
-    this.worker = worker;
-    return worker;
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** The least busy worker, starting another while under the pool size. */
+  private pick(): Slot {
+    let best: Slot | undefined;
+    for (const s of this.slots)
+      if (best === undefined || s.pending.size < best.pending.size) best = s;
+    if (best === undefined || (best.pending.size > 0 && this.slots.length < this.size))
+      return this.start();
+    return best;
   }
 
   /** Fill `tx`'s sender cache; rejects for an invalid signature. */
@@ -45,14 +60,14 @@ export class SenderRecovery {
     ) {
       return;
     }
-    // ethereumjs checks this before recovering; the cache would skip its check.
+    // ethereumjs checks this before recovering; filling the cache would skip its check.
     if (tx.s > SECP256K1_ORDER_DIV_2) throw new Error("invalid signature: high s value");
-    const worker = this.worker ?? this.start();
+    const slot = this.pick();
     const id = this.nextId++;
-    const pubKey = await new Promise<Uint8Array>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      if (this.pending.size === 1) worker.ref();
-      worker.postMessage({
+    cache.senderPubKey = await new Promise<Uint8Array>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({
         id,
         msgHash: tx.getMessageToVerifySignature(),
         v: tx.v,
@@ -60,14 +75,11 @@ export class SenderRecovery {
         s: bigIntToUnpaddedBytes(tx.s as bigint),
         chainId: tx.supports(Capability.EIP155ReplayProtection) ? tx.common.chainId() : undefined,
       });
-    }).finally(() => {
-      if (this.pending.size === 0) this.worker?.unref();
     });
-    cache.senderPubKey = pubKey;
   }
 
   async stop(): Promise<void> {
-    await this.worker?.terminate();
-    this.worker = undefined;
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }
