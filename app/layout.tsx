@@ -22,17 +22,19 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const session = await getSession();
   return (
     <html lang="en" className="dark">
-      <body className="flex min-h-screen flex-col bg-zinc-950 text-zinc-100 antialiased">
+      <body className="min-h-screen bg-zinc-950 text-zinc-100 antialiased">
         <Providers
           publicEnv={pub}
           initialState={initialState}
           initialAddress={session?.address ?? null}
         >
-          <SiteHeader chainName={chainConfig(pub).chain.name} />
-          <div className="flex-1">{children}</div>
-          <footer className="border-t border-zinc-900 py-6 text-center text-xs text-zinc-600">
-            Settled by the ComputeMarket contract on Arbitrum (Stylus).
-          </footer>
+          <div className="flex min-h-screen flex-col">
+            <SiteHeader chainName={chainConfig(pub).chain.name} />
+            <div className="flex-1">{children}</div>
+            <footer className="border-t border-zinc-900 py-6 text-center text-xs text-zinc-600">
+              Settled by the ComputeMarket contract on Arbitrum (Stylus).
+            </footer>
+          </div>
         </Providers>
       </body>
     </html>

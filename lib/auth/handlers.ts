@@ -40,8 +40,12 @@ export function errorResponse(error: unknown): Response {
 /** Browsers send Origin on POST: a cross-site form or script posting here is refused. */
 function assertSameOrigin(request: Request, origin: string) {
   const sent = request.headers.get("origin");
-  if (sent && sent !== new URL(origin).origin) {
-    throw new AppError("forbidden", `Requests must come from ${new URL(origin).origin}.`);
+  const site = new URL(origin).origin;
+  if (sent && sent !== site) {
+    throw new AppError(
+      "forbidden",
+      `This marketplace is served at ${site}, not ${sent}. Open ${site} and sign in there.`,
+    );
   }
 }
 

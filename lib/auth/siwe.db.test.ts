@@ -220,7 +220,7 @@ describe(`SIWE sign-in on ${testDriver()}`, () => {
     await expectRefused(
       await handleVerify(verifyRequest(signed, { origin: "https://evil.example" }), deps),
       403,
-      /must come from http:\/\/localhost:3100/,
+      /served at http:\/\/localhost:3100, not https:\/\/evil\.example/,
     );
   });
 
