@@ -5,24 +5,17 @@ import { type JobStatus, jobs } from "@/db/schema";
 import { textArray } from "./util";
 
 export type JobRow = typeof jobs.$inferSelect;
-export type NewJob = typeof jobs.$inferInsert;
 
-/**
- * Inserts a job unless the consumer already used this idempotency key; `created` says which.
- * The unique (consumer, idempotency_key) constraint settles concurrent duplicates.
- */
-export async function insertJobOnce(
+export async function jobByKey(
   executor: Executor,
-  values: NewJob,
-): Promise<{ job: JobRow; created: boolean }> {
-  const [row] = await executor.insert(jobs).values(values).onConflictDoNothing().returning();
-  if (row) return { job: row, created: true };
-  const [existing] = await executor
+  consumer: string,
+  idempotencyKey: string,
+): Promise<JobRow | undefined> {
+  const [row] = await executor
     .select()
     .from(jobs)
-    .where(and(eq(jobs.consumer, values.consumer), eq(jobs.idempotencyKey, values.idempotencyKey)));
-  if (!existing) throw new Error("idempotent insert found neither a new nor an existing job");
-  return { job: existing, created: false };
+    .where(and(eq(jobs.consumer, consumer), eq(jobs.idempotencyKey, idempotencyKey)));
+  return row;
 }
 
 export async function jobById(executor: Executor, id: string): Promise<JobRow | undefined> {

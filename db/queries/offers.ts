@@ -112,36 +112,49 @@ const candidateColumns = sql`o.id, o.market, o.provider_id, o.gpu_model, o.regio
   p.reliability_bps, (extract(epoch from o.created_at) * 1000)::float8 as created_ms`;
 
 /**
- * The best feasible offers in the job's markets (in the engine's order) plus a few that nearly
- * fit (over the price cap, short of GPUs, provider offline), read without locks in one round
- * trip; the engine ranks them and the reservation locks one.
+ * The best feasible offers in the job's markets plus, per market, its cheapest live offer when
+ * that one does not fit (a near miss on price, capacity or a provider offline), read without
+ * locks in one round trip. One index descent per market (offers_match_idx), never a scan of the
+ * whole table; the engine then ranks the rows and the reservation locks one. Within a market
+ * rows come cheapest then oldest, so the reliability tie-break applies among the `perMarket`
+ * cheapest of each market.
  */
 export async function matchCandidates(
   executor: Executor,
   job: MatchJob,
   markets: readonly string[],
-  limits: { feasible: number; nearly: number },
+  limits: { feasible: number; perMarket: number },
 ): Promise<MatchOffer[]> {
   const m = textArray(markets);
   const max = job.maxPricePerGpuHour.toString();
   const rows = await queryRows<CandidateRow>(
     executor,
-    sql`(select ${candidateColumns}
-         from offers o join providers p on p.id = o.provider_id
-         where o.market = any(${m}) and o.status = 'active' and o.gpus_free >= ${job.gpuCount}
-           and o.ask_wei_per_gpu_hour <= ${max}::numeric and p.status = 'online'
-           and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
-         order by o.ask_wei_per_gpu_hour, p.reliability_bps desc, o.created_at, o.id
-         limit ${limits.feasible})
+    sql`select * from (
+          select ${candidateColumns}
+          from unnest(${m}) mk(market)
+          cross join lateral (
+            select o.* from offers o join providers p on p.id = o.provider_id
+            where o.market = mk.market and o.status = 'active' and o.gpus_free >= ${job.gpuCount}
+              and o.ask_wei_per_gpu_hour <= ${max}::numeric and p.status = 'online'
+              and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
+            order by o.ask_wei_per_gpu_hour, o.created_at
+            limit ${limits.perMarket}
+          ) o join providers p on p.id = o.provider_id
+          order by o.ask_wei_per_gpu_hour, p.reliability_bps desc, o.created_at, o.id
+          limit ${limits.feasible}
+        ) feasible
         union all
-        (select ${candidateColumns}
-         from offers o join providers p on p.id = o.provider_id
-         where o.market = any(${m}) and o.status = 'active' and o.gpus_free > 0
-           and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
-           and not (o.gpus_free >= ${job.gpuCount} and o.ask_wei_per_gpu_hour <= ${max}::numeric
-                    and p.status = 'online')
-         order by o.ask_wei_per_gpu_hour
-         limit ${limits.nearly})`,
+        select ${candidateColumns}
+        from unnest(${m}) mk(market)
+        cross join lateral (
+          select o.* from offers o
+          where o.market = mk.market and o.status = 'active' and o.gpus_free > 0
+            and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
+          order by o.ask_wei_per_gpu_hour, o.created_at
+          limit 1
+        ) o join providers p on p.id = o.provider_id
+        where not (o.gpus_free >= ${job.gpuCount} and o.ask_wei_per_gpu_hour <= ${max}::numeric
+                   and p.status = 'online')`,
   );
   return rows.map(toMatchOffer);
 }

@@ -82,8 +82,8 @@ describe("matchQuality", () => {
       offer({ id: "a100", gpuModel: "a100-80gb", askWeiPerGpuHour: 1_500n }),
     ];
     const q = matchQuality(jobs, offers);
-    expect(q.optimal).toBe((2_000 - 1_500 + 2_000 - 1_000) * 10);
-    expect(q.engine).toBe((2_000 - 1_000) * 10);
+    expect(q.optimal).toBe(2_000 - 1_500 + 2_000 - 1_000);
+    expect(q.engine).toBe(2_000 - 1_000);
     expect(q.pct).toBeCloseTo(66.67, 1);
   });
 });

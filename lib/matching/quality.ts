@@ -5,14 +5,14 @@ import type { MatchJob, MatchOffer } from "./types";
 export type QualityJob = MatchJob & { id: string; createdAt: number };
 
 /**
- * The surplus a placement creates: what the consumer was willing to pay above the ask, over the
- * whole job (price gap x GPUs x hours). Zero when the offer cannot host the job.
+ * The surplus rate a placement creates: what the consumer was willing to pay above the ask per
+ * hour (price gap x GPUs). Per hour, because an assignment is a snapshot of the market: each
+ * offer serves one job at a time, and a short job frees it for the next sooner. Zero when the
+ * offer cannot host the job.
  */
 export function surplus(job: MatchJob, offer: MatchOffer): bigint {
   if (!isFeasible(job, offer)) return 0n;
-  return (
-    (job.maxPricePerGpuHour - offer.askWeiPerGpuHour) * BigInt(job.gpuCount) * BigInt(job.maxHours)
-  );
+  return (job.maxPricePerGpuHour - offer.askWeiPerGpuHour) * BigInt(job.gpuCount);
 }
 
 /**

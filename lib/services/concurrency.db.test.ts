@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DbHandle, queryRows } from "@/db/client";
 import { jobById } from "@/db/queries/jobs";
+import { JOB_NOT_PENDING } from "@/db/queries/placement";
 import { offers } from "@/db/schema";
 import { createTestDb, testDriver } from "@/db/testing";
 import { AppError } from "@/lib/errors";
@@ -9,6 +10,7 @@ import { cancelJobAction, submitJobAction } from "./job-actions";
 import { cancelJob } from "./jobs";
 import { expireQuotes, markFunded } from "./lifecycle";
 import { changeOfferStatus } from "./offers";
+import { placeJob } from "./placement";
 import { rematchMarket } from "./rematch";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 
@@ -122,6 +124,30 @@ describe(`concurrency on ${testDriver()}`, () => {
     for (const id of jobs) expect((await jobById(handle.db, id))?.status).toBe("cancelled");
     const [row] = await handle.db.select().from(offers).where(eq(offers.id, offer.id));
     expect(row?.gpusFree).toBe(16);
+  });
+
+  it("a placement for a job that stopped being pending aborts and writes nothing", async () => {
+    const p = await seedProvider(handle.db, 27);
+    const offer = await seedOffer(handle.db, p.address, { gpuModel: "h200-141gb", gpusTotal: 4 });
+    await changeOfferStatus(handle.db, p.address, offer.id, "pause");
+    const consumer = wallet(0xe4);
+    const r = await submitJobAction.run(jobInput({ gpuModels: ["h200-141gb"] }), {
+      session: sessionOf(consumer),
+      db: handle.db,
+    });
+    if (!r.ok) throw new Error(r.message);
+    await changeOfferStatus(handle.db, p.address, offer.id, "resume");
+    const job = await jobById(handle.db, r.data.job.id);
+    if (!job) throw new Error("job missing");
+    await cancelJob(handle.db, consumer, job.id);
+    await expect(placeJob(handle.db, job, null)).rejects.toThrow(JOB_NOT_PENDING);
+    const [row] = await handle.db.select().from(offers).where(eq(offers.id, offer.id));
+    expect(row?.gpusFree).toBe(4);
+    const leased = await queryRows<{ n: number }>(
+      handle.db,
+      sql`select count(*)::int as n from leases where job_id = ${job.id}`,
+    );
+    expect(leased[0]?.n).toBe(0);
   });
 
   it("parallel cancels of one job: exactly one wins", async () => {

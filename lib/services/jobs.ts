@@ -2,23 +2,26 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db, Executor } from "@/db/client";
 import { appendEvents } from "@/db/queries/events";
-import { insertJobOnce, type JobRow, jobById, transitionJob } from "@/db/queries/jobs";
+import { type JobRow, jobById, jobByKey, transitionJob } from "@/db/queries/jobs";
 import { holdingLeaseOfJob, type LeaseRow, transitionLease } from "@/db/queries/leases";
 import { offersInMarkets, releaseGpus } from "@/db/queries/offers";
-import { ensureUser } from "@/db/queries/providers";
+import { insertSubmittedJob, JOB_NOT_PENDING } from "@/db/queries/placement";
 import { AppError } from "@/lib/errors";
 import { describeNoMatch, type NoMatchView } from "@/lib/market/messages";
 import type { SubmitJobInput } from "@/lib/market/schemas";
 import { explainNoMatch } from "@/lib/matching/explain";
-import { marketsFor, placeJob, toMatchJob } from "./placement";
+import { candidatesFor, marketsFor, placeJob, toMatchJob } from "./placement";
 import { sealEnv } from "./secrets";
 
 export type SubmitResult = { job: JobRow; lease: LeaseRow | undefined; created: boolean };
 
 /**
- * Stores the job and tries to place it, in one transaction: either the job is pending, or it is
- * matched with GPUs reserved and a lease written. The same idempotency key returns the job
- * already stored, untouched.
+ * Stores the job and tries to place it. Two atomic statements, no BEGIN/COMMIT round trips:
+ * the job and its event are written (the job is durably pending from then on) while the
+ * candidates are read on another connection; then one statement reserves the GPUs, moves the
+ * job to matched and writes the lease (see placeJob). Should a re-matcher place the job in
+ * between, that statement aborts and the placement already made is returned. The same
+ * idempotency key returns the job already stored, untouched.
  */
 export async function submitJob(
   db: Db,
@@ -26,38 +29,57 @@ export async function submitJob(
   input: SubmitJobInput,
   now = new Date(),
 ): Promise<SubmitResult> {
-  return db.transaction(async (tx) => {
-    await ensureUser(tx, consumer);
-    const id = randomUUID();
-    const { job, created } = await insertJobOnce(tx, {
-      id,
-      consumer,
-      kind: input.kind,
-      image: input.image,
-      command: input.command,
-      env: sealEnv(input.env, id),
-      gpuModels: input.gpuModels,
-      minVramGb: input.minVramGb ?? null,
-      gpuCount: input.gpuCount,
-      regions: input.regions,
-      maxPricePerGpuHour: input.maxPricePerGpuHour,
-      maxHours: input.maxHours,
-      idempotencyKey: input.idempotencyKey,
-    });
-    if (!created) return { job, lease: await holdingLeaseOfJob(tx, job.id), created };
-    await appendEvents(tx, [
-      {
-        aggregate: "job",
-        aggregateId: job.id,
-        type: "job.submitted",
-        toStatus: "pending",
-        actor: consumer,
-        data: { gpuCount: job.gpuCount, maxPricePerGpuHour: job.maxPricePerGpuHour.toString() },
-      },
-    ]);
-    const lease = await placeJob(tx, job, consumer, now);
-    return { job: lease ? { ...job, status: "matched" } : job, lease, created };
-  });
+  const id = randomUUID();
+  const values = {
+    id,
+    consumer,
+    kind: input.kind,
+    image: input.image,
+    command: input.command,
+    env: sealEnv(input.env, id),
+    gpuModels: input.gpuModels,
+    minVramGb: input.minVramGb ?? null,
+    gpuCount: input.gpuCount,
+    regions: input.regions,
+    maxPricePerGpuHour: input.maxPricePerGpuHour,
+    maxHours: input.maxHours,
+    idempotencyKey: input.idempotencyKey,
+  };
+  const want = toMatchJob(values);
+  const [created, candidates] = await Promise.all([
+    insertSubmittedJob(db, values),
+    candidatesFor(db, want, marketsFor(want)),
+  ]);
+  if (!created) return existingJob(db, consumer, input.idempotencyKey);
+  let lease: LeaseRow | undefined;
+  try {
+    lease = await placeJob(db, values, consumer, now, candidates);
+  } catch (error) {
+    if (!isAbort(error, JOB_NOT_PENDING)) throw error;
+    return { ...(await existingJob(db, consumer, input.idempotencyKey)), created: true };
+  }
+  const job: JobRow = {
+    ...values,
+    gpuModels: [...values.gpuModels],
+    regions: [...values.regions],
+    status: lease ? "matched" : "pending",
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { job, lease, created: true };
+}
+
+async function existingJob(db: Db, consumer: string, idempotencyKey: string) {
+  const job = await jobByKey(db, consumer, idempotencyKey);
+  if (!job) throw new Error("a job reported as stored is missing");
+  return { job, lease: await holdingLeaseOfJob(db, job.id), created: false };
+}
+
+function isAbort(error: unknown, message: string): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e.message.includes(message)) return true;
+  }
+  return false;
 }
 
 /** Why a job cannot be placed right now, and what would place it (reads every offer it could use). */
