@@ -58,9 +58,10 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
       ...(process.env.DEVNET_BENCH_PROFILE_DIR
         ? ["--cpu-prof", `--cpu-prof-dir=${process.env.DEVNET_BENCH_PROFILE_DIR}`]
         : []),
-      "--import",
-      "tsx",
-      "lib/devnet/cli.ts",
+      // DEVNET_BENCH_CHILD: a bundled devnet CLI to run with plain node instead of tsx.
+      ...(process.env.DEVNET_BENCH_CHILD
+        ? [process.env.DEVNET_BENCH_CHILD]
+        : ["--import", "tsx", "lib/devnet/cli.ts"]),
       "--port",
       "0",
       "--quiet",
