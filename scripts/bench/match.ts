@@ -18,7 +18,7 @@ import pg from "pg";
 import { openDb, queryRows } from "@/db/client";
 import { offers, providers, users } from "@/db/schema";
 import type { SubmitJobInput } from "@/lib/market/schemas";
-import { matchQuality } from "@/lib/matching/quality";
+import { matchQuality, optimalSurplus } from "@/lib/matching/quality";
 import { makeJobs, makeOffers } from "@/lib/matching/workload";
 import { submitJob } from "@/lib/services/jobs";
 import { findPostgresBin, startTempPostgres } from "../lib/temp-postgres";
@@ -157,9 +157,10 @@ function quality() {
     // the market's problem, so the assignment optimum is the true optimum.
     const offerSet = makeOffers(1_000, 1_000 + k, { gpuSizes: [8] });
     const jobSet = makeJobs(1_000, 2_000 + k, { gpuCounts: [8] });
+    const optimal = optimalSurplus(jobSet, offerSet);
     return {
-      clearing: matchQuality(jobSet, offerSet, "rematch").pct,
-      arrival: matchQuality(jobSet, offerSet, "arrival").pct,
+      clearing: matchQuality(jobSet, offerSet, "rematch", optimal).pct,
+      arrival: matchQuality(jobSet, offerSet, "arrival", optimal).pct,
     };
   });
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
