@@ -1,13 +1,15 @@
-import { type Block, createBlock, paramsBlock } from "@ethereumjs/block";
-import { type Common, createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
-import { createEVM, type EVM, type ExecResult } from "@ethereumjs/evm";
-import { createFeeMarket1559Tx, paramsTx, type TypedTransaction } from "@ethereumjs/tx";
-import { Account, Address, bytesToHex, createZeroAddress, hexToBytes } from "@ethereumjs/util";
+import { type Block, createBlock } from "@ethereumjs/block";
+import type { Common } from "@ethereumjs/common";
+import { createEVM, type EVM } from "@ethereumjs/evm";
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { Account, Address, bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import { keccak256 } from "viem";
 import { bindStylus, type StylusBinding } from "../host/attach";
 import type { StylusProgram } from "../host/program";
-import { badParams, rejected, reverted } from "./errors";
+import { type CallResult, callOrThrow, estimateGas, executeCall } from "./calls";
+import { createDevnetCommon, createSharedCommon } from "./common";
+import { badParams, rejected } from "./errors";
 import {
   type BlockRecord,
   type Hex,
@@ -30,6 +32,8 @@ export type ChainOptions = {
   history?: BlockRecord[];
 };
 
+export { createDevnetCommon, createSharedCommon } from "./common";
+
 export type CallRequest = {
   from?: Hex;
   to?: Hex | null;
@@ -38,26 +42,6 @@ export type CallRequest = {
   gas?: bigint;
   gasPrice?: bigint;
 };
-
-export function createDevnetCommon(chainId: number): Common {
-  return createCustomCommon({ chainId, name: "stylus-devnet" }, Mainnet, {
-    hardfork: Hardfork.Cancun,
-  });
-}
-
-/**
- * A Common for building blocks and decoding transactions. ethereumjs copies the Common and
- * deep-copies its parameter tables for every header and transaction, which costs more than
- * executing a contract call; this one is shared instead (fixed hardfork, parameters loaded once).
- */
-export function createSharedCommon(chainId: number): Common {
-  const common = createDevnetCommon(chainId);
-  common.updateParams(paramsBlock);
-  common.updateParams(paramsTx);
-  common.copy = () => common;
-  common.updateParams = () => common;
-  return common;
-}
 
 const NONCE_GAP_WAIT_MS = 1_000;
 
@@ -168,7 +152,7 @@ export class Chain {
     return run;
   }
 
-  private pendingTimestamp(): bigint {
+  pendingTimestamp(): bigint {
     const wall = BigInt(Math.floor(Date.now() / 1000)) + this.timeOffset;
     const parent = this.head().block.header.timestamp;
     const ts = this.nextTimestamp ?? (wall > parent ? wall : parent);
@@ -179,7 +163,7 @@ export class Chain {
    * The block a transaction executes in, before it is sealed. Only the header fields execution
    * reads are needed, so this skips building (and hashing) a full ethereumjs header.
    */
-  private pendingBlock(timestamp: bigint): Block {
+  pendingBlock(timestamp: bigint): Block {
     const parent = this.head().block.header;
     const header = {
       number: parent.number + 1n,
@@ -282,66 +266,17 @@ export class Chain {
   }
 
   /** Execute a call against the latest state and discard its effects (eth_call, estimateGas). */
-  call(req: CallRequest): Promise<ExecResult & { intrinsicGas: bigint }> {
-    return this.exclusive(async () => {
-      const caller = req.from ? new Address(hexToBytes(req.from)) : createZeroAddress();
-      const to = req.to ? new Address(hexToBytes(req.to)) : undefined;
-      const data = req.data ? hexToBytes(req.data) : new Uint8Array(0);
-      const gasLimit = req.gas ?? this.opts.blockGasLimit;
-      const intrinsicGas = createFeeMarket1559Tx(
-        { to, data, value: req.value ?? 0n, gasLimit },
-        { common: this.txCommon },
-      ).getIntrinsicGas();
-      if (gasLimit < intrinsicGas) throw rejected("intrinsic gas too low");
-      const block = this.pendingBlock(this.pendingTimestamp());
-      this.state.checkpointSync();
-      this.evm.journal.cleanJournal();
-      try {
-        for (const addr of [caller, to, block.header.coinbase]) {
-          if (addr) this.evm.journal.addAlwaysWarmAddress(addr.toString().slice(2));
-        }
-        for (const addr of this.evm.precompiles.keys()) this.evm.journal.addAlwaysWarmAddress(addr);
-        const res = await this.evm.runCall({
-          caller,
-          origin: caller,
-          to,
-          data,
-          value: req.value ?? 0n,
-          gasLimit: gasLimit - intrinsicGas,
-          gasPrice: req.gasPrice ?? this.opts.baseFee,
-          block,
-          skipBalance: true,
-        });
-        return { ...res.execResult, intrinsicGas };
-      } finally {
-        this.state.revertSync();
-        this.evm.journal.cleanJournal();
-      }
-    });
+  call(req: CallRequest): Promise<CallResult> {
+    return this.exclusive(() => executeCall(this, req));
   }
 
   /** eth_call: the return bytes, or a geth-style revert error with the revert data. */
-  async callOrThrow(req: CallRequest): Promise<Hex> {
-    const res = await this.call(req);
-    if (res.exceptionError !== undefined) {
-      if (res.exceptionError.error === "revert") throw reverted(bytesToHex(res.returnValue));
-      throw rejected(`execution failed: ${res.exceptionError.error}`);
-    }
-    return bytesToHex(res.returnValue);
+  callOrThrow(req: CallRequest): Promise<Hex> {
+    return callOrThrow(this, req);
   }
 
-  async estimateGas(req: CallRequest): Promise<bigint> {
-    const res = await this.call({ ...req, gas: req.gas ?? this.opts.blockGasLimit });
-    if (res.exceptionError !== undefined) {
-      if (res.exceptionError.error === "revert") throw reverted(bytesToHex(res.returnValue));
-      throw rejected(
-        `gas required exceeds allowance or execution failed: ${res.exceptionError.error}`,
-      );
-    }
-    // Headroom for the 63/64 rule and refunds: the limit must cover peak use, not net use.
-    const used = res.intrinsicGas + res.executionGasUsed;
-    const padded = (used * 6n) / 5n;
-    return padded < this.opts.blockGasLimit ? padded : this.opts.blockGasLimit;
+  estimateGas(req: CallRequest): Promise<bigint> {
+    return estimateGas(this, req);
   }
 
   /** Release the worker thread. */
