@@ -106,6 +106,8 @@ export async function verifySiweSignIn(
     );
   }
   const address = getAddress(fields.address);
+  // Recovered locally, so sign-in needs no RPC. Smart-contract wallets (EIP-1271/6492) would need
+  // the chain's RPC (publicClient.verifySiweMessage); they are refused here for now.
   let valid = false;
   try {
     valid = await verifyMessage({
