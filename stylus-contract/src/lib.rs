@@ -28,13 +28,27 @@ mod state;
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::{abi::Bytes, call::transfer::transfer_eth, prelude::*};
 
-use crate::{errors::*, events::*, quote::Quote};
-pub use crate::state::{ComputeMarket, JobStatus, BPS_DENOMINATOR, MAX_FEE_BPS, MAX_WINDOW_SECONDS};
 use crate::state::{u16_of, u64_of};
+pub use crate::state::{
+    ComputeMarket, JobStatus, BPS_DENOMINATOR, MAX_FEE_BPS, MAX_WINDOW_SECONDS,
+};
+use crate::{errors::*, events::*, quote::Quote};
 
 /// Params view: owner, arbiter, feeRecipient, feeBps, minStake, unstakeCooldown,
 /// challengeWindow, startGraceSeconds, collateralBps, noShowSlashBps, paused.
-pub type ParamsView = (Address, Address, Address, u16, U256, u64, u64, u64, u16, u16, bool);
+pub type ParamsView = (
+    Address,
+    Address,
+    Address,
+    u16,
+    U256,
+    u64,
+    u64,
+    u64,
+    u16,
+    u16,
+    bool,
+);
 /// Provider view: stake, locked, pendingUnstake, unstakeReadyAt, signer, freeStake.
 pub type ProviderView = (U256, U256, U256, u64, Address, U256);
 /// Job view: consumer, provider, ratePerSecond, maxSeconds, escrow, collateral,
@@ -206,7 +220,9 @@ impl ComputeMarket {
         }
         let ready_at = u64_of(p.unstake_ready_at.get());
         if now < ready_at {
-            return Err(MarketError::CooldownActive(CooldownActive { readyAt: ready_at }));
+            return Err(MarketError::CooldownActive(CooldownActive {
+                readyAt: ready_at,
+            }));
         }
         // Overflow not possible: `locked + pending <= stake`.
         let remaining = p.stake.get() - amount;
@@ -254,7 +270,7 @@ impl ComputeMarket {
         signature: Bytes,
     ) -> Result<(), MarketError> {
         self.when_not_paused()?;
-        let status = self.jobs.get(job_id).status.get().to::<u8>();
+        let status = self.job_status(job_id);
         if status != JobStatus::None as u8 {
             return Err(MarketError::JobExists(JobExists { jobId: job_id }));
         }
@@ -720,7 +736,7 @@ impl ComputeMarket {
             u64_of(j.submitted_at.get()),
             u64_of(j.challenge_ends_at.get()),
             u16_of(j.fee_bps.get()),
-            j.status.get().to::<u8>(),
+            state::u8_of(j.status.get()),
         )
     }
 

@@ -5,7 +5,7 @@
 //! with name `"ComputeMarket"`, version `"1"`, the chain id and this contract's address.
 
 use alloy_primitives::{address, Address, B256, U256};
-use keccak_const::Keccak256;
+use stylus_sdk::keccak_const::Keccak256;
 use stylus_sdk::{call::static_call, crypto::keccak, prelude::*};
 
 /// `keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")`.
