@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { generatePrivateKey } from "viem/accounts";
 import { installTestWallet } from "./fixtures/test-wallet";
 
 const SESSION_COOKIE = "gpu_market_session";
@@ -54,4 +55,29 @@ test("connect a wallet, sign in with Ethereum, stay signed in across a reload, s
   expect((await context.cookies()).some((c) => c.name === SESSION_COOKIE)).toBe(false);
   const after = await page.request.get("/api/auth/session");
   expect(await after.json()).toEqual({ authenticated: false });
+});
+
+test("a session outlives a locked wallet and can still be signed out", async ({
+  page,
+  context,
+}) => {
+  const privateKey = generatePrivateKey();
+  const wallet = await installTestWallet(page, { privateKey });
+  const short = `${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}`;
+  await page.goto("/");
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  await page.getByTestId("rk-wallet-option-injected").click();
+  await page.getByTestId("rk-auth-message-button").click();
+  await expect(page.getByTestId("wallet-address")).toHaveText(short);
+
+  // Another tab whose wallet reveals no account (locked): the session cookie still holds.
+  const locked = await context.newPage();
+  await installTestWallet(locked, { privateKey });
+  await locked.goto("/jobs");
+  await expect(locked.getByRole("heading", { name: `Signed in as ${short}` })).toBeVisible();
+  await expect(locked.getByTestId("wallet-address")).toHaveText(short);
+  await locked.getByRole("button", { name: "Sign out" }).click();
+  await expect(locked.getByRole("button", { name: "Connect wallet" })).toBeVisible();
+  await expect(locked.getByRole("heading", { name: "Sign in to see your jobs" })).toBeVisible();
+  expect((await context.cookies()).some((c) => c.name === SESSION_COOKIE)).toBe(false);
 });

@@ -12,7 +12,7 @@ const secondary =
 
 /** Connect, then sign in (RainbowKit's modal); once signed in, the wallet and a sign-out button. */
 export function WalletButton() {
-  const { signOut, error, dismissError } = useSiwe();
+  const { signOut, error, dismissError, status, address: sessionAddress } = useSiwe();
   const { disconnect } = useDisconnect();
 
   return (
@@ -29,8 +29,36 @@ export function WalletButton() {
         if (!mounted || authenticationStatus === "loading") {
           return <div aria-hidden className="h-9 w-32 rounded-lg bg-zinc-900" />;
         }
+        const signOutButton = (
+          <button
+            type="button"
+            className={secondary}
+            onClick={async () => {
+              await signOut();
+              disconnect();
+            }}
+          >
+            Sign out
+          </button>
+        );
         let control: React.ReactNode;
-        if (!account || !chain) {
+        if ((!account || !chain) && status === "authenticated" && sessionAddress) {
+          // Signed in (the cookie is valid) while the wallet is locked or disconnected.
+          control = (
+            <div className="flex items-center gap-2">
+              <button
+                type="button"
+                className={`${secondary} font-mono`}
+                onClick={openConnectModal}
+                title={`Signed in as ${sessionAddress}; connect the wallet to send transactions`}
+                data-testid="wallet-address"
+              >
+                {shortAddress(sessionAddress)}
+              </button>
+              {signOutButton}
+            </div>
+          );
+        } else if (!account || !chain) {
           control = (
             <button type="button" className={primary} onClick={openConnectModal}>
               Connect wallet
@@ -64,16 +92,7 @@ export function WalletButton() {
               >
                 {shortAddress(account.address)}
               </button>
-              <button
-                type="button"
-                className={secondary}
-                onClick={async () => {
-                  await signOut();
-                  disconnect();
-                }}
-              >
-                Sign out
-              </button>
+              {signOutButton}
             </div>
           );
         }
