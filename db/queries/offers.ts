@@ -108,8 +108,9 @@ export function toMatchOffer(r: CandidateRow): MatchOffer {
 }
 
 const candidateColumns = sql`o.id, o.market, o.provider_id, o.gpu_model, o.region, o.gpus_free,
-  o.ask_wei_per_gpu_hour::text as ask, o.min_hours, o.max_hours, p.status = 'online' as online,
-  p.reliability_bps, (extract(epoch from o.created_at) * 1000)::float8 as created_ms`;
+  o.ask_wei_per_gpu_hour as ask_wei, o.ask_wei_per_gpu_hour::text as ask, o.min_hours,
+  o.max_hours, p.status = 'online' as online, p.reliability_bps,
+  (extract(epoch from o.created_at) * 1000)::float8 as created_ms`;
 
 /**
  * The best feasible offers in the job's markets plus, per market, its cheapest live offer when
@@ -130,31 +131,31 @@ export async function matchCandidates(
   const rows = await queryRows<CandidateRow>(
     executor,
     sql`select * from (
-          select ${candidateColumns}
-          from unnest(${m}) mk(market)
+          select c.* from unnest(${m}) mk(market)
           cross join lateral (
-            select o.* from offers o join providers p on p.id = o.provider_id
+            select ${candidateColumns}, true as fits
+            from offers o join providers p on p.id = o.provider_id
             where o.market = mk.market and o.status = 'active' and o.gpus_free >= ${job.gpuCount}
               and o.ask_wei_per_gpu_hour <= ${max}::numeric and p.status = 'online'
               and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
             order by o.ask_wei_per_gpu_hour, o.created_at
             limit ${limits.perMarket}
-          ) o join providers p on p.id = o.provider_id
-          order by o.ask_wei_per_gpu_hour, p.reliability_bps desc, o.created_at, o.id
+          ) c
+          order by c.ask_wei, c.reliability_bps desc, c.created_ms, c.id
           limit ${limits.feasible}
         ) feasible
         union all
-        select ${candidateColumns}
-        from unnest(${m}) mk(market)
+        select c.* from unnest(${m}) mk(market)
         cross join lateral (
-          select o.* from offers o
+          select ${candidateColumns}, o.gpus_free >= ${job.gpuCount}
+                   and o.ask_wei_per_gpu_hour <= ${max}::numeric and p.status = 'online' as fits
+          from offers o join providers p on p.id = o.provider_id
           where o.market = mk.market and o.status = 'active' and o.gpus_free > 0
             and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
           order by o.ask_wei_per_gpu_hour, o.created_at
           limit 1
-        ) o join providers p on p.id = o.provider_id
-        where not (o.gpus_free >= ${job.gpuCount} and o.ask_wei_per_gpu_hour <= ${max}::numeric
-                   and p.status = 'online')`,
+        ) c
+        where not c.fits`,
   );
   return rows.map(toMatchOffer);
 }

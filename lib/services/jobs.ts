@@ -5,23 +5,23 @@ import { appendEvents } from "@/db/queries/events";
 import { type JobRow, jobById, jobByKey, transitionJob } from "@/db/queries/jobs";
 import { holdingLeaseOfJob, type LeaseRow, transitionLease } from "@/db/queries/leases";
 import { offersInMarkets, releaseGpus } from "@/db/queries/offers";
-import { insertSubmittedJob, JOB_NOT_PENDING } from "@/db/queries/placement";
+import { DUPLICATE_SUBMIT, insertJobAndReserve, JOB_NOT_PENDING } from "@/db/queries/placement";
 import { AppError } from "@/lib/errors";
 import { describeNoMatch, type NoMatchView } from "@/lib/market/messages";
 import type { SubmitJobInput } from "@/lib/market/schemas";
 import { explainNoMatch } from "@/lib/matching/explain";
-import { candidatesFor, marketsFor, placeJob, toMatchJob } from "./placement";
+import { rankFeasible } from "@/lib/matching/feasibility";
+import { candidatesFor, marketsFor, placeJob, reservationFor, toMatchJob } from "./placement";
 import { sealEnv } from "./secrets";
 
 export type SubmitResult = { job: JobRow; lease: LeaseRow | undefined; created: boolean };
 
 /**
- * Stores the job and tries to place it. Two atomic statements, no BEGIN/COMMIT round trips:
- * the job and its event are written (the job is durably pending from then on) while the
- * candidates are read on another connection; then one statement reserves the GPUs, moves the
- * job to matched and writes the lease (see placeJob). Should a re-matcher place the job in
- * between, that statement aborts and the placement already made is returned. The same
- * idempotency key returns the job already stored, untouched.
+ * Stores the job and tries to place it, in two round trips and no BEGIN/COMMIT: read the
+ * candidates, then one statement (one transaction) writes the job with its placement on the
+ * engine's choice: GPUs, lease, alternatives, events. Only if that offer was locked by another
+ * match does the job go in as pending and placeJob try the next offers. The same idempotency
+ * key returns the job already stored, untouched.
  */
 export async function submitJob(
   db: Db,
@@ -46,15 +46,19 @@ export async function submitJob(
     idempotencyKey: input.idempotencyKey,
   };
   const want = toMatchJob(values);
-  const [created, candidates] = await Promise.all([
-    insertSubmittedJob(db, values),
-    candidatesFor(db, want, marketsFor(want)),
-  ]);
-  if (!created) return existingJob(db, consumer, input.idempotencyKey);
+  const candidates = await candidatesFor(db, want, marketsFor(want));
+  const best = rankFeasible(want, candidates)[0];
+  const first = best && reservationFor(values, best, candidates, new Set(), consumer, now);
   let lease: LeaseRow | undefined;
   try {
-    lease = await placeJob(db, values, consumer, now, candidates);
+    const { created, reserved } = await insertJobAndReserve(db, values, first?.reservation);
+    if (!created) return existingJob(db, consumer, input.idempotencyKey);
+    lease = reserved ? first?.lease : undefined;
+    if (best && !reserved) {
+      lease = await placeJob(db, values, consumer, now, new Set([best.id]));
+    }
   } catch (error) {
+    if (isAbort(error, DUPLICATE_SUBMIT)) return existingJob(db, consumer, input.idempotencyKey);
     if (!isAbort(error, JOB_NOT_PENDING)) throw error;
     return { ...(await existingJob(db, consumer, input.idempotencyKey)), created: true };
   }

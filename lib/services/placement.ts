@@ -4,7 +4,7 @@ import type { Executor } from "@/db/client";
 import type { JobRow } from "@/db/queries/jobs";
 import type { LeaseRow } from "@/db/queries/leases";
 import { matchCandidates } from "@/db/queries/offers";
-import { reserveAndRecord } from "@/db/queries/placement";
+import { type Reservation, reserveAndRecord } from "@/db/queries/placement";
 import { gpuCatalog, marketKey, modelsWithVram, regions } from "@/lib/market/gpu-catalog";
 import { limits } from "@/lib/market/limits";
 import { alternativesTo } from "@/lib/matching/alternatives";
@@ -56,88 +56,98 @@ export function candidatesFor(
   });
 }
 
+type PlaceableJob = Pick<
+  JobRow,
+  | "id"
+  | "consumer"
+  | "gpuModels"
+  | "minVramGb"
+  | "gpuCount"
+  | "regions"
+  | "maxPricePerGpuHour"
+  | "maxHours"
+>;
+
+/** The lease a placement of `job` on `offer` would write, and the statement's input for it. */
+export function reservationFor(
+  job: PlaceableJob,
+  offer: MatchOffer,
+  candidates: readonly MatchOffer[],
+  busy: ReadonlySet<string>,
+  actor: string | null,
+  now: Date,
+): { lease: LeaseRow; reservation: Reservation } {
+  const want = toMatchJob(job);
+  const lease = {
+    id: randomUUID(),
+    market: offer.market,
+    jobId: job.id,
+    offerId: offer.id,
+    providerId: offer.providerId,
+    consumer: job.consumer,
+    gpuCount: job.gpuCount,
+    pricePerGpuHour: offer.askWeiPerGpuHour,
+    ratePerSecond: ratePerSecond(offer.askWeiPerGpuHour, job.gpuCount),
+    maxSeconds: job.maxHours * 3600,
+    chainJobId: chainJobId(job.id),
+    quoteSigner: null,
+    quoteSignature: null,
+    quoteExpiresAt: new Date(now.getTime() + limits.quoteTtlSeconds * 1000),
+    fundTxHash: null,
+    resultTxHash: null,
+    status: "reserved" as const,
+    createdAt: now,
+    updatedAt: now,
+  } satisfies LeaseRow;
+  const reservation: Reservation = {
+    leaseId: lease.id,
+    jobId: job.id,
+    consumer: job.consumer,
+    offer,
+    gpuCount: lease.gpuCount,
+    pricePerGpuHour: lease.pricePerGpuHour,
+    ratePerSecond: lease.ratePerSecond,
+    maxSeconds: lease.maxSeconds,
+    chainJobId: lease.chainJobId,
+    quoteExpiresAt: lease.quoteExpiresAt,
+    actor,
+    alternatives: alternativesTo(want, offer, candidates, busy).map((a) => ({
+      offerId: a.offer.id,
+      providerId: a.offer.providerId,
+      askWeiPerGpuHour: a.offer.askWeiPerGpuHour,
+      reason: a.reason,
+    })),
+  };
+  return { lease, reservation };
+}
+
 /**
- * Places a pending job inside the caller's transaction: reads candidates, lets the engine rank
- * them, and reserves GPUs on the best one it can lock. The first pass skips offers another
- * transaction holds (they are likely being taken); later passes wait for the best remaining
- * one, so a job is never left pending while capacity it fits is free. The reservation, the
- * guarded pending -> matched move, the lease, its alternatives and the events are one
- * statement (one transaction by itself, or part of the caller's). Returns undefined when
- * nothing fits; throws, writing nothing, when the job is no longer pending.
+ * Places a pending job: reads candidates, lets the engine rank them, and reserves GPUs on the
+ * best one it can lock. The first pass skips offers another transaction holds (they are likely
+ * being taken); later passes wait for the best remaining one, so a job is not left pending
+ * while capacity it fits is free. The reservation, the guarded pending -> matched move, the
+ * lease, its alternatives and the events are one statement (one transaction by itself, or part
+ * of the caller's). Returns undefined when nothing fits; throws, writing nothing, when the job
+ * is no longer pending. `busy`: offers already found locked by the caller.
  */
 export async function placeJob(
   tx: Executor,
-  job: Pick<
-    JobRow,
-    | "id"
-    | "consumer"
-    | "gpuModels"
-    | "minVramGb"
-    | "gpuCount"
-    | "regions"
-    | "maxPricePerGpuHour"
-    | "maxHours"
-  >,
+  job: PlaceableJob,
   actor: string | null,
   now = new Date(),
-  prefetched?: MatchOffer[],
+  busy = new Set<string>(),
 ): Promise<LeaseRow | undefined> {
   const want = toMatchJob(job);
   const markets = marketsFor(want);
   if (markets.length === 0) return undefined;
-  const busy = new Set<string>();
-  const quoteExpiresAt = new Date(now.getTime() + limits.quoteTtlSeconds * 1000);
-  const chainId = chainJobId(job.id);
   for (let pass = 0; pass < PASSES; pass++) {
-    const candidates =
-      pass === 0 && prefetched ? prefetched : await candidatesFor(tx, want, markets, busy.size);
+    const candidates = await candidatesFor(tx, want, markets, busy.size);
     const ranked = rankFeasible(want, candidates);
     if (ranked.length === 0) return undefined;
-    for (const offer of pass === 0 ? ranked : ranked.slice(0, 1)) {
-      const lease = {
-        id: randomUUID(),
-        market: offer.market,
-        jobId: job.id,
-        offerId: offer.id,
-        providerId: offer.providerId,
-        consumer: job.consumer,
-        gpuCount: job.gpuCount,
-        pricePerGpuHour: offer.askWeiPerGpuHour,
-        ratePerSecond: ratePerSecond(offer.askWeiPerGpuHour, job.gpuCount),
-        maxSeconds: job.maxHours * 3600,
-        chainJobId: chainId,
-        quoteSigner: null,
-        quoteSignature: null,
-        quoteExpiresAt,
-        fundTxHash: null,
-        resultTxHash: null,
-        status: "reserved" as const,
-        createdAt: now,
-        updatedAt: now,
-      } satisfies LeaseRow;
-      const { reserved } = await reserveAndRecord(
-        tx,
-        {
-          leaseId: lease.id,
-          jobId: job.id,
-          consumer: job.consumer,
-          offer,
-          gpuCount: lease.gpuCount,
-          pricePerGpuHour: lease.pricePerGpuHour,
-          ratePerSecond: lease.ratePerSecond,
-          maxSeconds: lease.maxSeconds,
-          chainJobId: chainId,
-          quoteExpiresAt,
-          actor,
-          alternatives: alternativesTo(want, offer, candidates, busy).map((a) => ({
-            offerId: a.offer.id,
-            providerId: a.offer.providerId,
-            askWeiPerGpuHour: a.offer.askWeiPerGpuHour,
-            reason: a.reason,
-          })),
-        },
-        pass > 0,
-      );
+    const waitForBest = pass > 0 || busy.size > 0;
+    for (const offer of waitForBest ? ranked.slice(0, 1) : ranked) {
+      const { lease, reservation } = reservationFor(job, offer, candidates, busy, actor, now);
+      const { reserved } = await reserveAndRecord(tx, reservation, waitForBest);
       if (reserved) return lease;
       busy.add(offer.id);
     }
