@@ -6,7 +6,11 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const origin = `http://localhost:${port}`;
 // Set once in the runner process; workers inherit it, so they all agree on the folder.
-process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "gpu-market-e2e-"));
+// The global teardown deletes it when this config created it.
+if (!process.env.E2E_DATA_DIR) {
+  process.env.E2E_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "gpu-market-e2e-"));
+  process.env.E2E_DATA_DIR_OWNED = "1";
+}
 const dataDir = process.env.E2E_DATA_DIR;
 
 /** Debian's Chromium: `npx playwright install` cannot download browsers on these machines. */
@@ -31,7 +35,7 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  outputDir: path.join(dataDir, "results"),
+  globalTeardown: "./e2e/global-teardown.ts",
   use: {
     baseURL: origin,
     browserName: "chromium",
