@@ -56,7 +56,8 @@ function whyBuild(): string | null {
     (p) => newestMtime(path.join(root, p)) > built,
   );
   if (changed) return `${changed} changed since the last build`;
-  const previous = existsSync(buildEnvFile) ? readFileSync(buildEnvFile, "utf8") : "";
+  // A build made outside this script (e.g. by `npm test`) is taken to have had none set.
+  const previous = existsSync(buildEnvFile) ? readFileSync(buildEnvFile, "utf8") : "{}";
   if (previous !== publicEnvSnapshot()) return "NEXT_PUBLIC_ settings changed";
   return null;
 }
