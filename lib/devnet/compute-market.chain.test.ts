@@ -4,7 +4,7 @@ import {
   ContractFunctionRevertedError,
   type Hex,
   keccak256,
-  parseAbi,
+  type Log,
   parseEther,
   parseEventLogs,
   parseGwei,
@@ -13,27 +13,15 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ARTIFACT_PATH, type Devnet, startDevnet } from "./index";
-import { clientsFor } from "./test-helpers";
+import { clientsFor, marketAbi } from "./test-helpers";
 
 const artifact = process.env.DEVNET_ARTIFACT ?? DEFAULT_ARTIFACT_PATH;
 
-// The slice of the ComputeMarket ABI this test drives (the app uses the generated one).
-const abi = parseAbi([
-  "function stake() payable",
-  "function setSigner(address signer)",
-  "function fundJob(bytes32 jobId, address provider, uint256 ratePerSecond, uint64 maxSeconds, uint64 quoteExpiry, bytes signature) payable",
-  "function submitResult(bytes32 jobId, uint64 usedSeconds, bytes32 resultHash)",
-  "function finalize(bytes32 jobId)",
-  "function withdraw()",
-  "function withdrawable(address account) view returns (uint256)",
-  "event Staked(address indexed provider, uint256 amount, uint256 totalStake)",
-  "event JobFunded(bytes32 indexed jobId, address indexed consumer, address indexed provider, uint256 ratePerSecond, uint64 maxSeconds, uint256 escrow, uint256 collateral)",
-  "event JobFinalized(bytes32 indexed jobId, uint256 providerAmount, uint256 fee, uint256 consumerRefund)",
-  "event Withdrawn(address indexed account, uint256 amount)",
-  "error InvalidSignature()",
-  "error ChallengeWindowOpen(uint64 endsAt)",
-  "error NothingToWithdraw()",
-]);
+const abi = marketAbi;
+
+/** Arguments of the first `name` event in `logs`, decoded with the market ABI. */
+const eventArgs = (logs: Log[], name: string) =>
+  parseEventLogs({ abi, logs, eventName: name })[0]?.args as Record<string, unknown> | undefined;
 
 describe.skipIf(!existsSync(artifact))("ComputeMarket WASM on the devnet", () => {
   let devnet: Devnet;
@@ -100,8 +88,8 @@ describe.skipIf(!existsSync(artifact))("ComputeMarket WASM on the devnet", () =>
         chain: provider.chain,
       }),
     );
-    const [stakedEvent] = parseEventLogs({ abi, logs: staked.logs, eventName: "Staked" });
-    expect(stakedEvent?.args).toMatchObject({
+    const stakedEvent = eventArgs(staked.logs, "Staked");
+    expect(stakedEvent).toMatchObject({
       provider: provider.account.address,
       amount: parseEther("1"),
     });
@@ -150,8 +138,8 @@ describe.skipIf(!existsSync(artifact))("ComputeMarket WASM on the devnet", () =>
         chain: consumer.chain,
       }),
     );
-    const [fundedEvent] = parseEventLogs({ abi, logs: funded.logs, eventName: "JobFunded" });
-    expect(fundedEvent?.args.escrow).toBe(rate * maxSeconds);
+    const fundedEvent = eventArgs(funded.logs, "JobFunded");
+    expect(fundedEvent?.escrow).toBe(rate * maxSeconds);
 
     await mined(
       provider,
@@ -187,10 +175,10 @@ describe.skipIf(!existsSync(artifact))("ComputeMarket WASM on the devnet", () =>
         chain: consumer.chain,
       }),
     );
-    const [fin] = parseEventLogs({ abi, logs: finalized.logs, eventName: "JobFinalized" });
+    const fin = eventArgs(finalized.logs, "JobFinalized");
     const earned = rate * 1_800n;
-    expect(fin?.args.fee).toBe((earned * 250n) / 10_000n);
-    expect(fin?.args.providerAmount).toBe(earned - (earned * 250n) / 10_000n);
+    expect(fin?.fee).toBe((earned * 250n) / 10_000n);
+    expect(fin?.providerAmount).toBe(earned - (earned * 250n) / 10_000n);
 
     const owed = await provider.publicClient.readContract({
       address,
@@ -198,7 +186,7 @@ describe.skipIf(!existsSync(artifact))("ComputeMarket WASM on the devnet", () =>
       functionName: "withdrawable",
       args: [provider.account.address],
     });
-    expect(owed).toBe(fin?.args.providerAmount);
+    expect(owed).toBe(fin?.providerAmount);
     const before = await provider.publicClient.getBalance({ address: provider.account.address });
     const withdrawn = await mined(
       provider,
