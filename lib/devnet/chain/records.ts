@@ -1,12 +1,14 @@
 import { type Block, createBlock } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
-import { RLP } from "@ethereumjs/rlp";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToBytes, bytesToHex, intToBytes, KECCAK256_RLP } from "@ethereumjs/util";
 import type { RunTxResult } from "@ethereumjs/vm";
 import { Bloom } from "@ethereumjs/vm";
-import { keccak256 } from "viem";
+import { keccak256, toRlp } from "viem";
+
+const rlp = (value: RlpItem): Uint8Array => toRlp(value as never, "bytes");
+type RlpItem = Uint8Array | RlpItem[];
 
 export type Hex = `0x${string}`;
 
@@ -84,7 +86,7 @@ export function receiptFromResult(
 }
 
 function encodeReceipt(r: ReceiptRecord): Uint8Array {
-  const body = RLP.encode([
+  const body = rlp([
     r.status === 1 ? intToBytes(1) : new Uint8Array(0),
     bigIntToBytes(r.cumulativeGasUsed),
     hexBytes(r.logsBloom),
@@ -112,10 +114,11 @@ async function indexedTrieRoot(values: Uint8Array[]): Promise<Uint8Array> {
   if (values.length === 0) return KECCAK256_RLP;
   if (values.length === 1) {
     // Leaf for key rlp(0) = 0x80: hex-prefix path 0x20 0x80 (even-length leaf).
-    return keccak256(RLP.encode([new Uint8Array([0x20, 0x80]), values[0] as Uint8Array]), "bytes");
+    return keccak256(rlp([new Uint8Array([0x20, 0x80]), values[0] as Uint8Array]), "bytes");
   }
   const trie = new MerklePatriciaTrie();
-  for (const [i, v] of values.entries()) await trie.put(RLP.encode(i), v);
+  for (const [i, v] of values.entries())
+    await trie.put(rlp(i === 0 ? new Uint8Array(0) : intToBytes(i)), v);
   return trie.root();
 }
 
@@ -137,7 +140,7 @@ export async function sealBlock(opts: {
   for (const r of opts.receipts) bloom.or(new Bloom(hexBytes(r.logsBloom), opts.common));
   const gasUsed = opts.receipts.reduce((sum, r) => sum + r.gasUsed, 0n);
   const stateRoot = keccak256(
-    RLP.encode([opts.parent.header.stateRoot, ...opts.txs.map((t) => t.hash())]),
+    rlp([opts.parent.header.stateRoot, ...opts.txs.map((t) => t.hash())]),
     "bytes",
   );
   const block = createBlock(
