@@ -6,7 +6,7 @@ use std::collections::HashMap;
 pub use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::{eip712_domain, sol, SolEvent, SolStruct};
 pub use compute_market::{errors::*, events::*, ComputeMarket, JobStatus};
-use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
+use k256::ecdsa::SigningKey;
 use stylus_sdk::{abi::Bytes, testing::TestVM};
 
 pub use crate::chain_host::ChainHost;
@@ -95,16 +95,6 @@ pub fn ecrecover_input(digest: B256, sig: &[u8; 65]) -> Vec<u8> {
     input[63] = if sig[64] < 27 { sig[64] + 27 } else { sig[64] };
     input[64..].copy_from_slice(&sig[..64]);
     input
-}
-
-/// What the `ecrecover` precompile answers for `digest` and `sig`, computed with k256.
-pub fn precompile_recover(digest: B256, sig: &[u8; 65]) -> Address {
-    let signature = Signature::from_slice(&sig[..64]).unwrap();
-    let v = if sig[64] >= 27 { sig[64] - 27 } else { sig[64] };
-    let id = RecoveryId::from_byte(v).unwrap();
-    let key = VerifyingKey::recover_from_prehash(digest.as_slice(), &signature, id).unwrap();
-    let point = key.to_encoded_point(false);
-    Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..])
 }
 
 macro_rules! events {

@@ -602,11 +602,22 @@ fn money_is_conserved_over_random_sequences() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
-    for seed in 0..sequences {
-        let outcome = std::panic::catch_unwind(|| run_seed(seed));
-        if outcome.is_err() {
-            panic!("sequence failed; replay with INVARIANT_SEED={seed}");
+    // Sequences are independent: split the seeds over the available cores.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4) as u64;
+    std::thread::scope(|scope| {
+        for worker in 0..workers {
+            scope.spawn(move || {
+                for seed in (worker..sequences).step_by(workers as usize) {
+                    let outcome = std::panic::catch_unwind(|| run_seed(seed));
+                    assert!(
+                        outcome.is_ok(),
+                        "sequence failed; replay with INVARIANT_SEED={seed}"
+                    );
+                }
+            });
         }
-    }
+    });
     println!("invariant: {sequences} sequences x {OPS_PER_SEQUENCE} operations passed");
 }
