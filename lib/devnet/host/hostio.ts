@@ -229,3 +229,23 @@ export function createVmHooks(rt: HostRuntime): Record<string, (...args: never[]
       doCall("delegate", c, d, l, null, gas, r),
   };
 }
+
+/**
+ * The `console` imports of programs built with the Stylus SDK's `debug` feature (accepted by
+ * Nitro dev nodes only): printed through `log`, free of gas.
+ */
+export function createConsoleHooks(
+  memory: () => WebAssembly.Memory,
+  log: (line: string) => void,
+): Record<string, (...args: never[]) => unknown> {
+  return {
+    log_txt: (ptr: number, len: number) => {
+      const bytes = new Uint8Array(memory().buffer, ptr >>> 0, len >>> 0);
+      log(new TextDecoder().decode(bytes));
+    },
+    log_i32: (v: number) => log(String(v)),
+    log_i64: (v: bigint) => log(String(v)),
+    log_f32: (v: number) => log(String(v)),
+    log_f64: (v: number) => log(String(v)),
+  };
+}

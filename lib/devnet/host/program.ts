@@ -1,5 +1,5 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
-import { createVmHooks, type HostRuntime } from "./hostio";
+import { createConsoleHooks, createVmHooks, type HostRuntime } from "./hostio";
 
 /** Stylus code prefix: EOF-style magic 0xEFF000, then a dictionary byte (0 = none). */
 export const STYLUS_PREFIX = new Uint8Array([0xef, 0xf0, 0x00, 0x00]);
@@ -45,7 +45,7 @@ export class StylusProgram {
     for (const imp of WebAssembly.Module.imports(this.module)) {
       const name = `${imp.module}.${imp.name}`;
       this.imports.push(name);
-      if (imp.module !== "vm_hooks" || !implemented.has(imp.name)) missing.push(name);
+      if (!implemented.has(name)) missing.push(name);
     }
     if (missing.length > 0) {
       throw new Error(
@@ -137,8 +137,16 @@ export function countMutableGlobals(wasm: Uint8Array): number {
   return 0;
 }
 
-/** The names of the vm_hooks this host implements (for the start-up import check). */
+/** `module.name` of every import this host provides (for the start-up import check). */
 export function implementedHooks(): Set<string> {
-  const probe = createVmHooks({} as HostRuntime);
-  return new Set(Object.keys(probe));
+  const names = Object.keys(createVmHooks({} as HostRuntime)).map((n) => `vm_hooks.${n}`);
+  for (const n of Object.keys(
+    createConsoleHooks(
+      () => new WebAssembly.Memory({ initial: 0 }),
+      () => {},
+    ),
+  )) {
+    names.push(`console.${n}`);
+  }
+  return new Set(names);
 }

@@ -6,6 +6,7 @@ import { GAS } from "./gas";
 import {
   type CallKind,
   charge,
+  createConsoleHooks,
   createVmHooks,
   flushCache,
   type HostRuntime,
@@ -35,7 +36,13 @@ export class StylusRuntime implements HostRuntime {
     private readonly evm: EVM,
     readonly programs: Map<string, StylusProgram>,
   ) {
-    this.imports = { vm_hooks: createVmHooks(this) };
+    this.imports = {
+      vm_hooks: createVmHooks(this),
+      console: createConsoleHooks(
+        () => this.memory(),
+        (line) => console.error(`[stylus] ${line}`),
+      ),
+    };
   }
 
   frame(): Frame {
