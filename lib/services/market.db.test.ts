@@ -15,6 +15,7 @@ import {
   searchOffersAction,
 } from "./provider-actions";
 import { quoteSignerOf } from "./quotes";
+import { sweepExpiredQuotes } from "./rematch";
 import { decryptSecret } from "./secrets";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 
@@ -183,6 +184,25 @@ describe(`market flows on ${testDriver()}`, () => {
     expect(row?.gpusFree).toBe(2);
     const [lease] = await handle.db.select().from(leases).where(eq(leases.jobId, b.job.id));
     expect(lease?.fundTxHash).toBe("0xfund");
+  });
+
+  it("the sweep expires stale quotes and hands the GPUs to the best pending job", async () => {
+    const p = await seedProvider(handle.db, 7);
+    await seedOffer(handle.db, p.address, {
+      gpuModel: "a100-40gb",
+      gpusTotal: 2,
+      region: "sa-east",
+    });
+    const input = (price: string) =>
+      jobInput({ gpuModels: ["a100-40gb"], regions: ["sa-east"], maxPricePerGpuHour: price });
+    const holder = unwrap(await submitJobAction.run(input("2000000000000000"), ctx()));
+    const waiting = unwrap(await submitJobAction.run(input("3000000000000000"), ctx()));
+    expect(holder.job.status).toBe("quoted");
+    expect(waiting.job.status).toBe("pending");
+    const swept = await sweepExpiredQuotes(handle.db, new Date(Date.now() + 3600_000));
+    expect(swept.placed).toBeGreaterThanOrEqual(1);
+    expect((await jobById(handle.db, waiting.job.id))?.status).toBe("matched");
+    expect((await jobById(handle.db, holder.job.id))?.status).toBe("pending");
   });
 
   it("searches offers with filters, sorts and pages, and reports market stats", async () => {

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { claimPendingJobs } from "@/db/queries/jobs";
 import type { LeaseRow } from "@/db/queries/leases";
 import { gpuModel } from "@/lib/market/gpu-catalog";
+import { expireQuotes } from "./lifecycle";
 import { placeJob } from "./placement";
 
 /**
@@ -42,4 +43,15 @@ export async function rematchMarket(
     if (outcome !== "missed") placed.push(outcome);
   }
   return placed;
+}
+
+/**
+ * The periodic sweep: expire unfunded quotes, then offer the freed GPUs to pending jobs (the
+ * re-queued ones included). Run it every few seconds from whatever loop the server keeps.
+ */
+export async function sweepExpiredQuotes(db: Db, now = new Date()) {
+  const { expired, markets } = await expireQuotes(db, now);
+  let placed = 0;
+  for (const market of markets) placed += (await rematchMarket(db, market)).length;
+  return { expired: expired.length, placed };
 }

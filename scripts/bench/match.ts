@@ -60,7 +60,13 @@ async function seed(db: Awaited<ReturnType<typeof openDb>>["db"]) {
       })),
     )
     .returning({ id: providers.id });
-  const offerRows = makeOffers(OFFERS, 7919, { unit: GWEI, providers: PROVIDERS });
+  // Supply sized to demand (about 140k GPUs for about 130k asked), so the run measures matches
+  // rather than a market that sold out early.
+  const offerRows = makeOffers(OFFERS, 7919, {
+    unit: GWEI,
+    providers: PROVIDERS,
+    gpuSizes: [4, 8, 8, 16, 16, 32],
+  });
   for (let i = 0; i < offerRows.length; i += 1_000) {
     await db.insert(offers).values(
       offerRows.slice(i, i + 1_000).map((o) => ({
@@ -192,7 +198,10 @@ async function main() {
     log(`submitting ${JOBS} jobs with ${CONCURRENCY} concurrent clients...`);
     const run = await runSubmits(handle.db, consumers);
     await checkInvariants(handle.db);
-    const [version] = await queryRows<{ v: string }>(handle.db, sql`show server_version`);
+    const [version] = await queryRows<{ v: string }>(
+      handle.db,
+      sql`select current_setting('server_version') as v`,
+    );
     await handle.db.execute(
       sql`create table bench_counter (id int primary key, n bigint not null)`,
     );
@@ -237,6 +246,8 @@ async function main() {
     );
   } finally {
     await handle.close();
+    // Let the pool's sockets finish closing before FORCE terminates whatever is left.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
     server?.stop();
