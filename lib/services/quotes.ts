@@ -8,16 +8,9 @@ import {
   stringToBytes,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type quoteDomain, quoteTypes } from "./quote-types";
+import { type QuoteMessage, type quoteDomain, quoteTypes } from "@/lib/web3/eip712";
 
-export type QuoteMessage = {
-  jobId: Hex;
-  consumer: Address;
-  provider: Address;
-  ratePerSecond: bigint;
-  maxSeconds: bigint;
-  expiresAt: bigint;
-};
+export type { QuoteMessage };
 
 export type QuoteDomain = ReturnType<typeof quoteDomain>;
 

@@ -7,7 +7,7 @@ import { type LeaseRow, leaseById, transitionLease } from "@/db/queries/leases";
 import { providerById } from "@/db/queries/providers";
 import { chainConfig } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { quoteDomain } from "./quote-types";
+import { quoteDomain } from "@/lib/web3/eip712";
 import { type QuoteDomain, type QuoteMessage, quoteSignerOf, type SignerResolver } from "./quotes";
 
 export type Quote = {
