@@ -23,6 +23,7 @@ const tooBig = (2n ** 256n).toString();
 describe(`bad input on ${testDriver()}`, () => {
   let handle: DbHandle;
   let providerAddress: string;
+  let rivalAddress: string;
   let offerId: string;
   let jobId: string;
   const consumer = sessionOf(wallet(0xc1));
@@ -32,6 +33,7 @@ describe(`bad input on ${testDriver()}`, () => {
     handle = await createTestDb();
     const p = await seedProvider(handle.db, 11);
     providerAddress = p.address;
+    rivalAddress = (await seedProvider(handle.db, 12)).address;
     offerId = (await seedOffer(handle.db, p.address)).id;
     const job = await submitJobAction.run(jobInput(), { session: consumer, db: handle.db });
     if (!job.ok) throw new Error(job.message);
@@ -56,6 +58,7 @@ describe(`bad input on ${testDriver()}`, () => {
     ctx: { session: ReturnType<typeof sessionOf> | null; db: DbHandle["db"] },
   ) => Promise<{ ok: true } | { ok: false; code: string; fieldErrors?: Record<string, string[]> }>;
   const provider = () => sessionOf(providerAddress);
+  const rival = () => sessionOf(rivalAddress);
   const cases: [
     string,
     () => Run,
@@ -153,7 +156,7 @@ describe(`bad input on ${testDriver()}`, () => {
       "",
     ],
     [
-      "offer: another provider's offer",
+      "offer: pause as a wallet that is no provider",
       () => pauseOfferAction.run,
       () => ({ offerId }),
       () => stranger,
@@ -161,12 +164,20 @@ describe(`bad input on ${testDriver()}`, () => {
       "",
     ],
     [
+      "offer: pause another provider's offer",
+      () => pauseOfferAction.run,
+      () => ({ offerId }),
+      rival,
+      "not_found",
+      "offerId",
+    ],
+    [
       "offer: edit another provider's offer",
       () => updateOfferAction.run,
-      () => ({ offerId, gpusTotal: 1 }),
-      () => consumer,
-      "forbidden",
-      "",
+      () => ({ offerId, askWeiPerGpuHour: "1" }),
+      rival,
+      "not_found",
+      "offerId",
     ],
     [
       "offer: shrink below leased GPUs",
