@@ -46,6 +46,11 @@ export const envSchema = z.object({
     "must be at least 32 characters",
   ),
   SESSION_TTL_SECONDS: positiveInt(7 * 24 * 3600),
+  /** Encrypts secret job env values at rest (AES-256-GCM); derived from the session secret when unset. */
+  JOB_SECRETS_KEY: optionalString.refine(
+    (v) => v === undefined || v.length >= 32,
+    "must be at least 32 characters",
+  ),
   SIWE_NONCE_TTL_SECONDS: positiveInt(300),
   NEXT_PUBLIC_CHAIN: z.enum(chainKeys).default("devnet"),
   NEXT_PUBLIC_RPC_URL: url,

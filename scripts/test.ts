@@ -16,7 +16,6 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "gpu-market-test-"));
 const baseEnv: NodeJS.ProcessEnv = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: "1",
-  FORCE_COLOR: "1",
 };
 
 function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = baseEnv) {

@@ -1,22 +1,17 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import type { StoredEnvVar } from "@/db/schema";
-
-const DEV_FALLBACK = "gpu-market development job secrets key: not for production";
+import { sessionSecret } from "@/lib/auth/config";
+import { env } from "@/lib/env";
 
 /**
- * The AES-256 key for job secrets. JOB_SECRETS_KEY when set; otherwise derived from
- * SESSION_SECRET; otherwise, outside production only, a fixed development key. Production
- * without either refuses to run rather than store secrets under a public key.
+ * The AES-256 key for job secrets: JOB_SECRETS_KEY when set, otherwise derived from the session
+ * secret (SESSION_SECRET, or the one generated into the data folder), so the embedded defaults
+ * never seal secrets under a key anyone could read in the source.
  */
-export function jobSecretsKey(source: NodeJS.ProcessEnv = process.env): Buffer {
-  const material =
-    source.JOB_SECRETS_KEY ??
-    (source.SESSION_SECRET ? `session:${source.SESSION_SECRET}` : undefined) ??
-    (source.NODE_ENV === "production" ? undefined : DEV_FALLBACK);
-  if (!material) {
-    throw new Error("Set JOB_SECRETS_KEY (or SESSION_SECRET) to store job secrets in production.");
-  }
+export function jobSecretsKey(): Buffer {
+  const configured = env().JOB_SECRETS_KEY;
+  const material = configured ? `key:${configured}` : `session:${sessionSecret()}`;
   return createHash("sha256").update(`job-secrets-v1\0${material}`).digest();
 }
 
