@@ -18,6 +18,7 @@
 //! when its result is submitted; the no-show slash rate is read at cancellation.
 
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![warn(missing_docs)]
 extern crate alloc;
 
 pub mod errors;

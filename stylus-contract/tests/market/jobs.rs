@@ -378,3 +378,23 @@ fn cancel_expired_after_a_result_reverts() {
         "InvalidJobStatus",
     );
 }
+
+#[test]
+fn quote_digest_view_matches_the_eip712_reference() {
+    let m = Market::new();
+    let q = quote("a", 7, 99);
+    let view = m.c.quote_digest(
+        q.jobId,
+        q.consumer,
+        q.provider,
+        q.ratePerSecond,
+        q.maxSeconds,
+        q.expiresAt,
+    );
+    assert_eq!(view, reference_digest(&q, CHAIN_ID, MARKET));
+    let other = Quote {
+        expiresAt: q.expiresAt + 1,
+        ..q.clone()
+    };
+    assert_ne!(view, reference_digest(&other, CHAIN_ID, MARKET));
+}
