@@ -265,6 +265,385 @@ export const computeMarketAbi = [
     "type": "error"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "arbiter",
+        "type": "address",
+        "indexed": true
+      }
+    ],
+    "name": "ArbiterUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "bytes32",
+        "indexed": true
+      },
+      {
+        "name": "providerPayBps",
+        "type": "uint16",
+        "indexed": false
+      },
+      {
+        "name": "slashBps",
+        "type": "uint16",
+        "indexed": false
+      },
+      {
+        "name": "providerAmount",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "consumerAmount",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "fee",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "slashed",
+        "type": "uint256",
+        "indexed": false
+      }
+    ],
+    "name": "DisputeResolved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "feeRecipient",
+        "type": "address",
+        "indexed": true
+      }
+    ],
+    "name": "FeeRecipientUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "bytes32",
+        "indexed": true
+      },
+      {
+        "name": "consumer",
+        "type": "address",
+        "indexed": true
+      }
+    ],
+    "name": "JobDisputed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "bytes32",
+        "indexed": true
+      },
+      {
+        "name": "consumerRefund",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "slashed",
+        "type": "uint256",
+        "indexed": false
+      }
+    ],
+    "name": "JobExpired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "bytes32",
+        "indexed": true
+      },
+      {
+        "name": "providerAmount",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "fee",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "consumerRefund",
+        "type": "uint256",
+        "indexed": false
+      }
+    ],
+    "name": "JobFinalized",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "bytes32",
+        "indexed": true
+      },
+      {
+        "name": "consumer",
+        "type": "address",
+        "indexed": true
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true
+      },
+      {
+        "name": "ratePerSecond",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "maxSeconds",
+        "type": "uint64",
+        "indexed": false
+      },
+      {
+        "name": "escrow",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "collateral",
+        "type": "uint256",
+        "indexed": false
+      }
+    ],
+    "name": "JobFunded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "previousOwner",
+        "type": "address",
+        "indexed": true
+      },
+      {
+        "name": "newOwner",
+        "type": "address",
+        "indexed": true
+      }
+    ],
+    "name": "OwnershipTransferred",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "feeBps",
+        "type": "uint16",
+        "indexed": false
+      },
+      {
+        "name": "minStake",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "unstakeCooldown",
+        "type": "uint64",
+        "indexed": false
+      },
+      {
+        "name": "challengeWindow",
+        "type": "uint64",
+        "indexed": false
+      },
+      {
+        "name": "startGraceSeconds",
+        "type": "uint64",
+        "indexed": false
+      },
+      {
+        "name": "collateralBps",
+        "type": "uint16",
+        "indexed": false
+      },
+      {
+        "name": "noShowSlashBps",
+        "type": "uint16",
+        "indexed": false
+      }
+    ],
+    "name": "ParamsUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "indexed": false
+      }
+    ],
+    "name": "Paused",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "bytes32",
+        "indexed": true
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true
+      },
+      {
+        "name": "usedSeconds",
+        "type": "uint64",
+        "indexed": false
+      },
+      {
+        "name": "resultHash",
+        "type": "bytes32",
+        "indexed": false
+      }
+    ],
+    "name": "ResultSubmitted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "indexed": true
+      }
+    ],
+    "name": "SignerSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false
+      }
+    ],
+    "name": "StakeWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "totalStake",
+        "type": "uint256",
+        "indexed": false
+      }
+    ],
+    "name": "Staked",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "indexed": false
+      }
+    ],
+    "name": "Unpaused",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false
+      },
+      {
+        "name": "pendingUnstake",
+        "type": "uint256",
+        "indexed": false
+      }
+    ],
+    "name": "UnstakeRequested",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "indexed": true
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false
+      }
+    ],
+    "name": "Withdrawn",
+    "type": "event"
+  },
+  {
     "inputs": [
       {
         "name": "job_id",

@@ -5,7 +5,7 @@
  * - lib/web3/compute-market-abi.ts (typed `as const`, never edited by hand).
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import solc from "solc";
@@ -15,7 +15,13 @@ import { ARTIFACT_DIR, CRATE_DIR, REPO_ROOT } from "./toolchain";
 export const INTERFACE_PATH = path.join(ARTIFACT_DIR, "IComputeMarket.sol");
 export const ABI_MODULE_PATH = path.join(REPO_ROOT, "lib", "web3", "compute-market-abi.ts");
 
-type AbiParam = { name: string; type: string; internalType?: string; components?: AbiParam[] };
+type AbiParam = {
+  name: string;
+  type: string;
+  indexed?: boolean;
+  internalType?: string;
+  components?: AbiParam[];
+};
 type AbiItem = { type: string; name?: string; inputs?: AbiParam[]; [k: string]: unknown };
 
 function exportAbi(subcommand: "abi" | "constructor"): string {
@@ -59,6 +65,7 @@ function clean(items: AbiItem[]): AbiItem[] {
   const strip = (p: AbiParam): AbiParam => ({
     name: p.name,
     type: p.type,
+    ...(p.indexed !== undefined ? { indexed: p.indexed } : {}),
     ...(p.components ? { components: p.components.map(strip) } : {}),
   });
   return items.map((item) => {
@@ -71,10 +78,34 @@ function clean(items: AbiItem[]): AbiItem[] {
   });
 }
 
+export const EVENTS_SOURCE_PATH = path.join(CRATE_DIR, "src", "events.rs");
+
+/**
+ * The SDK's export-abi prints functions and errors but not events, so the event declarations
+ * are taken from the crate's own `sol!` block (Solidity syntax) and compiled into the interface.
+ */
+export function eventDeclarations(source = readFileSync(EVENTS_SOURCE_PATH, "utf8")): string[] {
+  const code = source
+    .split("\n")
+    .filter((line) => !/^\s*(\/\/|#\[)/.test(line))
+    .join("\n");
+  const events = [...code.matchAll(/\bevent\s+\w+\s*\([^;]*\)\s*;/g)].map((m) =>
+    m[0].replace(/\s+/g, " ").replace(/\( /g, "(").replace(/,? \)/g, ")"),
+  );
+  if (events.length === 0) throw new Error(`no event declarations found in ${EVENTS_SOURCE_PATH}`);
+  return events;
+}
+
+function withEvents(solidity: string, events: string[]): string {
+  const close = solidity.lastIndexOf("}");
+  if (close < 0) throw new Error("export-abi printed no interface body");
+  return `${solidity.slice(0, close)}\n${events.map((e) => `    ${e}`).join("\n")}\n}\n`;
+}
+
 export type GeneratedAbi = { solidity: string; module: string };
 
 export function generateAbi(): GeneratedAbi {
-  const solidity = `${exportAbi("abi").trim()}\n`;
+  const solidity = withEvents(`${exportAbi("abi").trim()}\n`, eventDeclarations());
   const constructorSig = exportAbi("constructor").trim();
   const compiled = compile(
     `${solidity}\ncontract ComputeMarketConstructor { ${constructorSig} {} }\n`,

@@ -106,4 +106,22 @@ interface IComputeMarket {
     error NothingToWithdraw();
 
     error TransferFailed(address, uint256);
+
+    event Staked(address indexed provider, uint256 amount, uint256 totalStake);
+    event UnstakeRequested(address indexed provider, uint256 amount, uint256 pendingUnstake);
+    event StakeWithdrawn(address indexed provider, uint256 amount);
+    event SignerSet(address indexed provider, address indexed signer);
+    event JobFunded(bytes32 indexed jobId, address indexed consumer, address indexed provider, uint256 ratePerSecond, uint64 maxSeconds, uint256 escrow, uint256 collateral);
+    event ResultSubmitted(bytes32 indexed jobId, address indexed provider, uint64 usedSeconds, bytes32 resultHash);
+    event JobDisputed(bytes32 indexed jobId, address indexed consumer);
+    event DisputeResolved(bytes32 indexed jobId, uint16 providerPayBps, uint16 slashBps, uint256 providerAmount, uint256 consumerAmount, uint256 fee, uint256 slashed);
+    event JobFinalized(bytes32 indexed jobId, uint256 providerAmount, uint256 fee, uint256 consumerRefund);
+    event JobExpired(bytes32 indexed jobId, uint256 consumerRefund, uint256 slashed);
+    event Withdrawn(address indexed account, uint256 amount);
+    event ParamsUpdated(uint16 feeBps, uint256 minStake, uint64 unstakeCooldown, uint64 challengeWindow, uint64 startGraceSeconds, uint16 collateralBps, uint16 noShowSlashBps);
+    event ArbiterUpdated(address indexed arbiter);
+    event FeeRecipientUpdated(address indexed feeRecipient);
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+    event Paused(address account);
+    event Unpaused(address account);
 }
