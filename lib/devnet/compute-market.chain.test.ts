@@ -12,6 +12,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { quoteTypedData } from "@/lib/web3/eip712";
 import { DEFAULT_ARTIFACT_PATH, type Devnet, startDevnet } from "./index";
 import { clientsFor, marketAbi } from "./test-helpers";
 
@@ -47,33 +48,16 @@ describe.skipIf(!existsSync(artifact))("ComputeMarket WASM on the devnet", () =>
   };
 
   const signQuote = (signerKey: Hex, expiresAt: bigint) =>
-    privateKeyToAccount(signerKey).signTypedData({
-      domain: {
-        name: "ComputeMarket",
-        version: "1",
-        chainId: devnet.chainId,
-        verifyingContract: devnet.contractAddress,
-      },
-      types: {
-        Quote: [
-          { name: "jobId", type: "bytes32" },
-          { name: "consumer", type: "address" },
-          { name: "provider", type: "address" },
-          { name: "ratePerSecond", type: "uint256" },
-          { name: "maxSeconds", type: "uint64" },
-          { name: "expiresAt", type: "uint64" },
-        ],
-      },
-      primaryType: "Quote",
-      message: {
+    privateKeyToAccount(signerKey).signTypedData(
+      quoteTypedData(devnet.chainId, devnet.contractAddress, {
         jobId,
         consumer: consumer.account.address,
         provider: provider.account.address,
         ratePerSecond: rate,
         maxSeconds,
         expiresAt,
-      },
-    });
+      }),
+    );
 
   it("runs a job from stake to withdrawal, with events viem decodes", async () => {
     const address = devnet.contractAddress;

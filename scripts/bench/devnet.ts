@@ -6,6 +6,7 @@
  * ecrecover), submitResult and finalize. Also times WASM instantiation with and without the
  * compiled-module cache. The last line printed is one JSON object.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -27,6 +28,7 @@ import {
   DEVNET_COMPUTE_MARKET_ADDRESS,
   DEVNET_PRIVATE_KEYS,
 } from "../../lib/devnet/index";
+import { quoteTypedData } from "../../lib/web3/eip712";
 
 const { values } = parseArgs({
   options: {
@@ -217,33 +219,16 @@ async function main() {
     );
     const fundCalls = await Promise.all(
       jobIds.map(async (jobId) => {
-        const signature = await provider.signTypedData({
-          domain: {
-            name: "ComputeMarket",
-            version: "1",
-            chainId: DEVNET_CHAIN_ID,
-            verifyingContract: market,
-          },
-          types: {
-            Quote: [
-              { name: "jobId", type: "bytes32" },
-              { name: "consumer", type: "address" },
-              { name: "provider", type: "address" },
-              { name: "ratePerSecond", type: "uint256" },
-              { name: "maxSeconds", type: "uint64" },
-              { name: "expiresAt", type: "uint64" },
-            ],
-          },
-          primaryType: "Quote",
-          message: {
+        const signature = await provider.signTypedData(
+          quoteTypedData(DEVNET_CHAIN_ID, market, {
             jobId,
             consumer: consumer.address,
             provider: provider.address,
             ratePerSecond: rate,
             maxSeconds,
             expiresAt,
-          },
-        });
+          }),
+        );
         return {
           data: encodeFunctionData({
             abi,
