@@ -184,9 +184,11 @@ async function main() {
   process.exit(total.failed > 0 ? 1 : 0);
 }
 
-process.on("SIGINT", () => {
-  postgres?.stop();
-  process.exit(130);
-});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    postgres?.stop();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
+}
 
 await main();
