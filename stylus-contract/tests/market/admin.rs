@@ -1,19 +1,5 @@
 use crate::common::*;
 
-fn set_params(m: &mut Market, from: Address, p: Params) -> Result<(), MarketError> {
-    m.call(from, U256::ZERO, |c| {
-        c.set_params(
-            p.fee_bps,
-            p.min_stake,
-            p.cooldown,
-            p.window,
-            p.grace,
-            p.collateral_bps,
-            p.no_show_bps,
-        )
-    })
-}
-
 #[test]
 fn constructor_stores_params() {
     let m = Market::new();
@@ -121,11 +107,10 @@ fn owner_sets_params_and_others_cannot() {
         collateral_bps: 10_000,
         no_show_bps: 1,
     };
-    assert_revert(set_params(&mut m, addr("stranger"), new), "NotOwner");
-    assert_revert(set_params(&mut m, addr("arbiter"), new), "NotOwner");
+    assert_revert(m.set_params(addr("stranger"), new), "NotOwner");
+    assert_revert(m.set_params(addr("arbiter"), new), "NotOwner");
     assert_revert(
-        set_params(
-            &mut m,
+        m.set_params(
             addr("owner"),
             Params {
                 fee_bps: 1_001,
@@ -135,10 +120,10 @@ fn owner_sets_params_and_others_cannot() {
         "InvalidParams",
     );
     assert_revert(
-        set_params(&mut m, addr("owner"), Params { window: 0, ..new }),
+        m.set_params(addr("owner"), Params { window: 0, ..new }),
         "InvalidParams",
     );
-    set_params(&mut m, addr("owner"), new).unwrap();
+    m.set_params(addr("owner"), new).unwrap();
     assert_eq!(
         m.events(),
         vec![Ev::ParamsUpdated(ParamsUpdated {
@@ -163,8 +148,7 @@ fn fee_rate_is_fixed_when_a_job_is_funded() {
     let mut m = staked_market(100_000);
     let q = quote("a", 10, 100);
     m.fund(&q).unwrap();
-    set_params(
-        &mut m,
+    m.set_params(
         addr("owner"),
         Params {
             fee_bps: 1_000,

@@ -352,6 +352,21 @@ impl Market {
         self.call(provider, wei(amount), |c| c.stake())
     }
 
+    /// Calls `setParams` as `from` with every field of `p`.
+    pub fn set_params(&mut self, from: Address, p: Params) -> Result<(), MarketError> {
+        self.call(from, U256::ZERO, |c| {
+            c.set_params(
+                p.fee_bps,
+                p.min_stake,
+                p.cooldown,
+                p.window,
+                p.grace,
+                p.collateral_bps,
+                p.no_show_bps,
+            )
+        })
+    }
+
     pub fn set_signer(&mut self, provider: Address, signer: Address) {
         self.call(provider, U256::ZERO, |c| {
             c.set_signer(signer);
