@@ -20,14 +20,8 @@ export type NoMatchExplanation = {
   suggestions: Suggestion[];
 };
 
-const relaxable = new Set<FailureKind>([
-  "model",
-  "vram",
-  "region",
-  "price",
-  "capacity",
-  "duration",
-]);
+// Every dimension a consumer can change; a provider being offline is not theirs to change.
+const relaxable = new Set<FailureKind>(failureKinds.filter((kind) => kind !== "offline"));
 
 function changesFor(job: MatchJob, offer: MatchOffer, failed: FailureKind[]): JobChange[] {
   const changes: JobChange[] = [];
