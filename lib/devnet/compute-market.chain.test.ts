@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import {
   BaseError,
   ContractFunctionRevertedError,
@@ -24,7 +23,7 @@ const abi = marketAbi;
 const eventArgs = (logs: Log[], name: string) =>
   parseEventLogs({ abi, logs, eventName: name })[0]?.args as Record<string, unknown> | undefined;
 
-describe.skipIf(!existsSync(artifact))("ComputeMarket WASM on the devnet", () => {
+describe("ComputeMarket WASM on the devnet", () => {
   let devnet: Devnet;
   let provider: ReturnType<typeof clientsFor>;
   let consumer: ReturnType<typeof clientsFor>;
