@@ -32,6 +32,9 @@ export type DbOptions =
 export async function openDb(options: DbOptions): Promise<DbHandle> {
   if (options.driver === "postgres") {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server closes (restart, failover, DROP DATABASE ... FORCE) is
+    // reported here; without a listener it would crash the process. The pool replaces it.
+    pool.on("error", (error) => console.warn(`postgres: idle connection closed: ${error.message}`));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     try {
       await migratePg(db as never, { migrationsFolder });
