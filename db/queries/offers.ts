@@ -4,7 +4,7 @@ import { type Executor, queryRows } from "@/db/client";
 import { type OfferStatus, offers } from "@/db/schema";
 import { gpuModel } from "@/lib/market/gpu-catalog";
 import type { MatchJob, MatchOffer } from "@/lib/matching/types";
-import { textArray } from "./util";
+import { pgArray, prepared, runPrepared, textArray } from "./util";
 
 export type OfferRow = typeof offers.$inferSelect;
 
@@ -107,9 +107,9 @@ export function toMatchOffer(r: CandidateRow): MatchOffer {
   };
 }
 
-const candidateColumns = sql`o.id, o.market, o.provider_id, o.gpu_model, o.region, o.gpus_free,
-  o.ask_wei_per_gpu_hour as ask_wei, o.ask_wei_per_gpu_hour::text as ask, o.min_hours,
-  o.max_hours, p.status = 'online' as online, p.reliability_bps,
+const candidateColumns = `o.id::text, o.market, o.provider_id::text, o.gpu_model, o.region,
+  o.gpus_free::int, o.ask_wei_per_gpu_hour as ask_wei, o.ask_wei_per_gpu_hour::text as ask,
+  o.min_hours::int, o.max_hours::int, p.status = 'online' as online, p.reliability_bps::int,
   (extract(epoch from o.created_at) * 1000)::float8 as created_ms`;
 
 /**
@@ -120,44 +120,83 @@ const candidateColumns = sql`o.id, o.market, o.provider_id, o.gpu_model, o.regio
  * rows come cheapest then oldest, so the reliability tie-break applies among the `perMarket`
  * cheapest of each market.
  */
+const candidatesStatement = prepared(
+  "market_match_candidates",
+  `select * from (
+      select c.* from unnest($1::text[]) mk(market)
+      cross join lateral (
+        select ${candidateColumns}, true as fits
+        from offers o join providers p on p.id = o.provider_id
+        where o.market = mk.market and o.status = 'active' and o.gpus_free >= $2::int
+          and o.ask_wei_per_gpu_hour <= $3::numeric and p.status = 'online'
+          and o.min_hours <= $4::int and o.max_hours >= $4::int
+        order by o.ask_wei_per_gpu_hour, o.created_at
+        limit $5::int
+      ) c
+      order by c.ask_wei, c.reliability_bps desc, c.created_ms, c.id
+      limit $6::int
+    ) feasible
+    union all
+    select c.* from unnest($1::text[]) mk(market)
+    cross join lateral (
+      select ${candidateColumns}, o.gpus_free >= $2::int
+               and o.ask_wei_per_gpu_hour <= $3::numeric and p.status = 'online' as fits
+      from offers o join providers p on p.id = o.provider_id
+      where o.market = mk.market and o.status = 'active' and o.gpus_free > 0
+        and o.min_hours <= $4::int and o.max_hours >= $4::int
+      order by o.ask_wei_per_gpu_hour, o.created_at
+      limit 1
+    ) c
+    where not c.fits`,
+);
+
 export async function matchCandidates(
   executor: Executor,
   job: MatchJob,
   markets: readonly string[],
   limits: { feasible: number; perMarket: number },
 ): Promise<MatchOffer[]> {
-  const m = textArray(markets);
-  const max = job.maxPricePerGpuHour.toString();
-  const rows = await queryRows<CandidateRow>(
-    executor,
-    sql`select * from (
-          select c.* from unnest(${m}) mk(market)
-          cross join lateral (
-            select ${candidateColumns}, true as fits
-            from offers o join providers p on p.id = o.provider_id
-            where o.market = mk.market and o.status = 'active' and o.gpus_free >= ${job.gpuCount}
-              and o.ask_wei_per_gpu_hour <= ${max}::numeric and p.status = 'online'
-              and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
-            order by o.ask_wei_per_gpu_hour, o.created_at
-            limit ${limits.perMarket}
-          ) c
-          order by c.ask_wei, c.reliability_bps desc, c.created_ms, c.id
-          limit ${limits.feasible}
-        ) feasible
-        union all
-        select c.* from unnest(${m}) mk(market)
-        cross join lateral (
-          select ${candidateColumns}, o.gpus_free >= ${job.gpuCount}
-                   and o.ask_wei_per_gpu_hour <= ${max}::numeric and p.status = 'online' as fits
-          from offers o join providers p on p.id = o.provider_id
-          where o.market = mk.market and o.status = 'active' and o.gpus_free > 0
-            and o.min_hours <= ${job.maxHours} and o.max_hours >= ${job.maxHours}
-          order by o.ask_wei_per_gpu_hour, o.created_at
-          limit 1
-        ) c
-        where not c.fits`,
-  );
+  const rows = await runPrepared<CandidateRow>(executor, candidatesStatement, [
+    pgArray(markets),
+    job.gpuCount,
+    job.maxPricePerGpuHour.toString(),
+    job.maxHours,
+    limits.perMarket,
+    limits.feasible,
+  ]);
   return rows.map(toMatchOffer);
+}
+
+const bookStatement = prepared(
+  "market_book",
+  `select c.* from unnest($1::text[]) mk(market)
+    cross join lateral (
+      select ${candidateColumns}, o.xmin::text as xmin
+      from offers o join providers p on p.id = o.provider_id
+      where o.market = mk.market and o.status = 'active' and o.gpus_free > 0
+      order by o.ask_wei_per_gpu_hour, o.created_at
+      limit $2::int
+    ) c`,
+);
+
+/**
+ * The order book of the given markets for a batch of submits: per market its `depth` cheapest
+ * live offers (active, GPUs free), cheapest then oldest, read without locks in one round trip of
+ * one index descent per market. `versions`: each offer row's xmin, the transaction that wrote it.
+ */
+export async function marketBook(
+  executor: Executor,
+  markets: readonly string[],
+  depth: number,
+): Promise<{ offers: MatchOffer[]; versions: Map<string, string> }> {
+  const rows = await runPrepared<CandidateRow & { xmin: string }>(executor, bookStatement, [
+    pgArray(markets),
+    depth,
+  ]);
+  return {
+    offers: rows.map(toMatchOffer),
+    versions: new Map(rows.map((r) => [r.id, r.xmin])),
+  };
 }
 
 /** Every live offer in the given markets, for explaining a no-match (off the hot path). */
@@ -167,7 +206,7 @@ export async function offersInMarkets(
 ): Promise<MatchOffer[]> {
   const rows = await queryRows<CandidateRow>(
     executor,
-    sql`select ${candidateColumns} from offers o join providers p on p.id = o.provider_id
+    sql`select ${sql.raw(candidateColumns)} from offers o join providers p on p.id = o.provider_id
         where o.market = any(${textArray(markets)}) and o.status = 'active'`,
   );
   return rows.map(toMatchOffer);

@@ -5,7 +5,12 @@ import { appendEvents } from "@/db/queries/events";
 import { type JobRow, jobById, jobByKey, transitionJob } from "@/db/queries/jobs";
 import { holdingLeaseOfJob, type LeaseRow, transitionLease } from "@/db/queries/leases";
 import { offersInMarkets, releaseGpus } from "@/db/queries/offers";
-import { DUPLICATE_SUBMIT, insertJobAndReserve, JOB_NOT_PENDING } from "@/db/queries/placement";
+import {
+  DUPLICATE_SUBMIT,
+  insertJobAndReserve,
+  JOB_NOT_PENDING,
+  type JobInsert,
+} from "@/db/queries/placement";
 import { AppError } from "@/lib/errors";
 import { describeNoMatch, type NoMatchView } from "@/lib/market/messages";
 import type { SubmitJobInput } from "@/lib/market/schemas";
@@ -13,24 +18,14 @@ import { explainNoMatch } from "@/lib/matching/explain";
 import { rankFeasible } from "@/lib/matching/feasibility";
 import { candidatesFor, marketsFor, placeJob, reservationFor, toMatchJob } from "./placement";
 import { sealEnv } from "./secrets";
+import { submitBatcher } from "./submit-batch";
 
 export type SubmitResult = { job: JobRow; lease: LeaseRow | undefined; created: boolean };
 
-/**
- * Stores the job and tries to place it, in two round trips and no BEGIN/COMMIT: read the
- * candidates, then one statement (one transaction) writes the job with its placement on the
- * engine's choice: GPUs, lease, alternatives, events. Only if that offer was locked by another
- * match does the job go in as pending and placeJob try the next offers. The same idempotency
- * key returns the job already stored, untouched.
- */
-export async function submitJob(
-  db: Db,
-  consumer: string,
-  input: SubmitJobInput,
-  now = new Date(),
-): Promise<SubmitResult> {
+/** What a submit stores: the job row's values, secrets sealed, id chosen here. */
+export function jobValues(consumer: string, input: SubmitJobInput): JobInsert {
   const id = randomUUID();
-  const values = {
+  return {
     id,
     consumer,
     kind: input.kind,
@@ -45,23 +40,50 @@ export async function submitJob(
     maxHours: input.maxHours,
     idempotencyKey: input.idempotencyKey,
   };
+}
+
+/**
+ * Stores the job and tries to place it. Submits arriving together are placed as one batch
+ * (`submit-batch.ts`): one read of the order book, the engine places them in arrival order, one
+ * statement writes them all. The same idempotency key returns the job already stored, untouched.
+ */
+export function submitJob(
+  db: Db,
+  consumer: string,
+  input: SubmitJobInput,
+  now = new Date(),
+): Promise<SubmitResult> {
+  return submitBatcher(db).submit(jobValues(consumer, input), now);
+}
+
+/**
+ * One submit on its own, in two round trips and no BEGIN/COMMIT: read the candidates, then one
+ * statement (one transaction) writes the job with its placement on the engine's choice: GPUs,
+ * lease, alternatives, events. Only if that offer was locked by another match does the job go in
+ * as pending and placeJob try the next offers. The batch falls back to this when its statement
+ * fails, so one bad submit fails alone.
+ */
+export async function submitOne(db: Db, values: JobInsert, now: Date): Promise<SubmitResult> {
+  const consumer = values.consumer;
   const want = toMatchJob(values);
   const candidates = await candidatesFor(db, want, marketsFor(want));
   const best = rankFeasible(want, candidates)[0];
   const first = best && reservationFor(values, best, candidates, new Set(), consumer, now);
-  let lease: LeaseRow | undefined;
   try {
     const { created, reserved } = await insertJobAndReserve(db, values, first?.reservation);
-    if (!created) return existingJob(db, consumer, input.idempotencyKey);
-    lease = reserved ? first?.lease : undefined;
-    if (best && !reserved) {
-      lease = await placeJob(db, values, consumer, now, new Set([best.id]));
-    }
+    if (!created) return existingJob(db, consumer, values.idempotencyKey);
+    if (reserved) return newJob(values, first?.lease, now);
   } catch (error) {
-    if (isAbort(error, DUPLICATE_SUBMIT)) return existingJob(db, consumer, input.idempotencyKey);
-    if (!isAbort(error, JOB_NOT_PENDING)) throw error;
-    return { ...(await existingJob(db, consumer, input.idempotencyKey)), created: true };
+    if (isAbort(error, DUPLICATE_SUBMIT)) return existingJob(db, consumer, values.idempotencyKey);
+    throw error;
   }
+  return best
+    ? retryPlacement(db, values, now, new Set([best.id]))
+    : newJob(values, undefined, now);
+}
+
+/** The job just stored, as the caller sees it. */
+export function newJob(values: JobInsert, lease: LeaseRow | undefined, now: Date): SubmitResult {
   const job: JobRow = {
     ...values,
     gpuModels: [...values.gpuModels],
@@ -73,13 +95,32 @@ export async function submitJob(
   return { job, lease, created: true };
 }
 
-async function existingJob(db: Db, consumer: string, idempotencyKey: string) {
+/**
+ * A job stored as pending whose planned offer was taken first (`busy`), or that needs its own
+ * read: placeJob tries the next candidates, then waits for the best one.
+ */
+export async function retryPlacement(
+  db: Db,
+  values: JobInsert,
+  now: Date,
+  busy: Set<string>,
+): Promise<SubmitResult> {
+  try {
+    return newJob(values, await placeJob(db, values, values.consumer, now, busy), now);
+  } catch (error) {
+    if (!isAbort(error, JOB_NOT_PENDING)) throw error;
+    // Placed or cancelled by someone else meanwhile: report it as it is now.
+    return { ...(await existingJob(db, values.consumer, values.idempotencyKey)), created: true };
+  }
+}
+
+export async function existingJob(db: Db, consumer: string, idempotencyKey: string) {
   const job = await jobByKey(db, consumer, idempotencyKey);
   if (!job) throw new Error("a job reported as stored is missing");
   return { job, lease: await holdingLeaseOfJob(db, job.id), created: false };
 }
 
-function isAbort(error: unknown, message: string): boolean {
+export function isAbort(error: unknown, message: string): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if (e.message.includes(message)) return true;
   }

@@ -42,6 +42,8 @@ export function marketsFor(job: MatchJob): string[] {
 const FEASIBLE_CANDIDATES = 8;
 const PER_MARKET = 4;
 const PASSES = 8;
+/** How many candidates a job's read returns: the best feasible overall and per market. */
+export const CANDIDATE_LIMITS = { feasible: FEASIBLE_CANDIDATES, perMarket: PER_MARKET };
 
 /** The rows the engine ranks for a job; `extra` widens the net past offers found busy. */
 export function candidatesFor(

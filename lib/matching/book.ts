@@ -1,0 +1,127 @@
+import { compareOffers, isFeasible, rankFeasible } from "./feasibility";
+import type { MatchJob, MatchOffer } from "./types";
+
+/**
+ * An order book: for each market, its cheapest live offers (active, some GPUs free), cheapest
+ * ask first then oldest, at most `depth` of them. One read of the book serves a whole batch of
+ * submits; a market that returned fewer than `depth` offers is complete.
+ */
+export type Book = {
+  depth: number;
+  markets: Map<string, MatchOffer[]>;
+};
+
+export function bookFrom(offers: readonly MatchOffer[], depth: number): Book {
+  const markets = new Map<string, MatchOffer[]>();
+  for (const offer of offers) {
+    const list = markets.get(offer.market);
+    if (list) list.push(offer);
+    else markets.set(offer.market, [offer]);
+  }
+  return { depth, markets };
+}
+
+export type CandidateLimits = { feasible: number; perMarket: number };
+
+/**
+ * The candidates the per-job read would return, taken from the book: in each market the first
+ * `perMarket` feasible offers, the best `feasible` of those overall, plus each market's cheapest
+ * live offer for the job's duration when it does not fit (a near miss on price, capacity or a
+ * provider offline). Undefined when the book cannot decide: a market
+ * whose listed offers were cut at `depth` may hide a better feasible one below the cut.
+ */
+export function candidatesFromBook(
+  job: MatchJob,
+  markets: readonly string[],
+  book: Book,
+  limits: CandidateLimits,
+): MatchOffer[] | undefined {
+  const feasible: MatchOffer[] = [];
+  const nearMisses: MatchOffer[] = [];
+  for (const market of markets) {
+    const listed = book.markets.get(market) ?? [];
+    const live = listed.filter((o) => o.gpusFree > 0);
+    const fits = live.filter((o) => isFeasible(job, o)).slice(0, limits.perMarket);
+    const cheapest = live.find((o) => o.minHours <= job.maxHours && o.maxHours >= job.maxHours);
+    if (cheapest && !isFeasible(job, cheapest)) nearMisses.push(cheapest);
+    if (listed.length < book.depth || fits.length >= limits.perMarket) {
+      feasible.push(...fits);
+      continue;
+    }
+    // Cut at depth: what lies below costs at least the last listed ask. It cannot win when that
+    // ask is over the job's cap, or above the best fit found (ties on ask must all be visible,
+    // since reliability breaks them).
+    const lastAsk = (listed[listed.length - 1] as MatchOffer).askWeiPerGpuHour;
+    const best = fits[0];
+    if (lastAsk > job.maxPricePerGpuHour || (best && lastAsk > best.askWeiPerGpuHour)) {
+      feasible.push(...fits);
+      continue;
+    }
+    return undefined;
+  }
+  return [...feasible.sort(compareOffers).slice(0, limits.feasible), ...nearMisses];
+}
+
+/**
+ * The book less GPUs that other writes are known to take but that the read did not see yet
+ * (`held`: GPUs per offer id). Returns the adjusted book and the markets it touched: there a
+ * job that finds nothing may only be seeing the other write twice, so it should not be told
+ * "no match" on this book alone.
+ */
+export function withHeld(
+  book: Book,
+  held: ReadonlyMap<string, number>,
+): { book: Book; uncertain: Set<string> } {
+  const uncertain = new Set<string>();
+  if (held.size === 0) return { book, uncertain };
+  const markets = new Map<string, MatchOffer[]>();
+  for (const [market, list] of book.markets) {
+    markets.set(
+      market,
+      list.map((o) => {
+        const gpus = held.get(o.id);
+        if (!gpus) return o;
+        uncertain.add(market);
+        return { ...o, gpusFree: Math.max(0, o.gpusFree - gpus) };
+      }),
+    );
+  }
+  return { book: { depth: book.depth, markets }, uncertain };
+}
+
+export type BatchJob = { want: MatchJob; markets: readonly string[] };
+
+export type BatchPlan =
+  /** The book decided: `offer` is the best feasible one (undefined: nothing fits now). */
+  | { decided: true; offer: MatchOffer | undefined; candidates: MatchOffer[] }
+  /** The book could not decide; the job needs its own read. */
+  | { decided: false };
+
+/**
+ * Places a batch of jobs, in order, on one read of the book: each job takes the best feasible
+ * offer given what the jobs before it took, exactly as if they had been submitted one after
+ * another. Pure: the book is not modified. A job that finds nothing in an `uncertain` market is
+ * left undecided.
+ */
+export function planBatch(
+  jobs: readonly BatchJob[],
+  book: Book,
+  limits: CandidateLimits,
+  uncertain: ReadonlySet<string> = new Set(),
+): BatchPlan[] {
+  const markets = new Map<string, MatchOffer[]>();
+  for (const [market, list] of book.markets) markets.set(market, [...list]);
+  const local: Book = { depth: book.depth, markets };
+  return jobs.map((job) => {
+    const candidates = candidatesFromBook(job.want, job.markets, local, limits);
+    if (!candidates) return { decided: false };
+    const offer = rankFeasible(job.want, candidates)[0];
+    if (!offer && job.markets.some((m) => uncertain.has(m))) return { decided: false };
+    if (offer) {
+      const list = markets.get(offer.market) as MatchOffer[];
+      const i = list.findIndex((o) => o.id === offer.id);
+      list[i] = { ...offer, gpusFree: offer.gpusFree - job.want.gpuCount };
+    }
+    return { decided: true, offer, candidates };
+  });
+}
