@@ -127,7 +127,7 @@ const candidatesStatement = prepared(
       cross join lateral (
         select ${candidateColumns}, true as fits
         from offers o join providers p on p.id = o.provider_id
-        where o.market = mk.market and o.status = 'active' and o.gpus_free >= $2::int
+        where o.market = mk.market and o.status = 'active' and o.gpus_free >= $2::int and o.gpus_free > 0
           and o.ask_wei_per_gpu_hour <= $3::numeric and p.status = 'online'
           and o.min_hours <= $4::int and o.max_hours >= $4::int
         order by o.ask_wei_per_gpu_hour, o.created_at

@@ -54,9 +54,11 @@ export const offers = pgTable(
     check("offers_hours", sql`${t.minHours} >= 1 and ${t.minHours} <= ${t.maxHours}`),
     check("offers_status", sql`${t.status} in ('active', 'paused', 'removed')`),
     check("offers_market", sql`${t.market} = ${t.gpuModel} || '/' || ${t.region}`),
+    // Only offers that can still take a job: a market's sold-out offers never sit in front of
+    // the ones the matching reads (they would be walked past on every read).
     index("offers_match_idx")
       .on(t.market, t.askWeiPerGpuHour, t.createdAt)
-      .where(sql`${t.status} = 'active'`),
+      .where(sql`${t.status} = 'active' and ${t.gpusFree} > 0`),
     index("offers_id_idx").on(t.id),
     index("offers_provider_idx").on(t.providerId),
   ],
