@@ -33,11 +33,15 @@ describe(`submit batches on ${testDriver()}`, () => {
       askWeiPerGpuHour: "200000000000000",
     });
     const counts = [3, 2, 2, 1, 1];
+    const warn = vi.spyOn(console, "warn");
     const results = await Promise.all(
       counts.map((gpuCount, i) =>
         submitJob(handle.db, wallet(0xb100 + i), parseJob({ gpuModels: ["l40s-48gb"], gpuCount })),
       ),
     );
+    // Placed by batches, not by the one-by-one fallback.
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
     // 3 -> cheap (1 left), 2 -> dear (2 left), 2 -> dear (0 left), 1 -> cheap, 1 -> nothing.
     expect(results.map((r) => r.lease?.offerId ?? null)).toEqual([
       cheap.id,
