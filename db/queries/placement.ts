@@ -257,7 +257,7 @@ const insertBatchStatement = prepared(
         select o.market, o.id from offers o
         where o.market = w.market and o.id = w.offer_id and o.status = 'active'
           and o.gpus_free >= w.gpus
-        for no key update skip locked) k),
+        for update skip locked) k),
     placed as (select rin.* from rin join lk on lk.market = rin.market and lk.id = rin.offer_id),
     j as (
       insert into jobs (id, consumer, kind, image, command, env, gpu_models, min_vram_gb,
@@ -337,7 +337,7 @@ export const BATCH_LOST_OFFER = "an offer locked for the batch could not be upda
 
 /**
  * A batch of new jobs and the placements the engine planned for them, in one statement (one
- * transaction): the consumers' users rows, each planned offer locked FOR NO KEY UPDATE SKIP
+ * transaction): the consumers' users rows, each planned offer locked FOR UPDATE SKIP
  * LOCKED when it still has the GPUs the batch takes from it, the jobs (`matched` when their
  * offer was locked, `pending` otherwise), the GPUs, leases, alternatives and events. A job whose
  * consumer already used its idempotency key is not written (`created` false) and takes nothing.
