@@ -34,7 +34,10 @@ export async function freePort(): Promise<number> {
  * Starts a throwaway Postgres cluster in a temp dir (as the postgres user when run as root, since
  * initdb refuses root), listening on a free loopback port. stop() shuts it down and deletes it.
  */
-export async function startTempPostgres(): Promise<TempPostgres> {
+/** `settings`: extra server settings (`-c name=value`), e.g. a benchmark's shared_buffers. */
+export async function startTempPostgres(
+  settings: Record<string, string> = {},
+): Promise<TempPostgres> {
   const bin = findPostgresBin();
   if (!bin)
     throw new Error(`No PostgreSQL server binaries under /usr/lib/postgresql. ${INSTALL_HINT}`);
@@ -63,6 +66,7 @@ export async function startTempPostgres(): Promise<TempPostgres> {
     "-c fsync=off",
     "-c synchronous_commit=off",
     "-c full_page_writes=off",
+    ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`),
   ].join(" ");
   run("pg_ctl", ["-D", dataDir, "-o", opts, "-l", path.join(dir, "server.log"), "-w", "start"]);
   let stopped = false;
