@@ -4,11 +4,13 @@ import { type Executor, queryRows } from "@/db/client";
 import { type OfferStatus, offers } from "@/db/schema";
 import { gpuModel } from "@/lib/market/gpu-catalog";
 import type { MatchJob, MatchOffer } from "@/lib/matching/types";
+import { offersChanged } from "./offer-changes";
 import { pgArray, prepared, runPrepared, textArray } from "./util";
 
 export type OfferRow = typeof offers.$inferSelect;
 
 export async function insertOffer(executor: Executor, values: typeof offers.$inferInsert) {
+  offersChanged();
   const [row] = await executor.insert(offers).values(values).returning();
   return row as OfferRow;
 }
@@ -26,6 +28,7 @@ export async function setOfferStatus(
   from: readonly OfferStatus[],
   to: OfferStatus,
 ): Promise<OfferRow | undefined> {
+  offersChanged();
   const [row] = await executor
     .update(offers)
     .set({ status: to, updatedAt: new Date() })
@@ -50,6 +53,7 @@ export async function updateOfferTerms(
   terms: { gpusTotal?: number; askWeiPerGpuHour?: bigint; minHours?: number; maxHours?: number },
 ): Promise<OfferRow | undefined> {
   const total = terms.gpusTotal;
+  offersChanged();
   const [row] = await executor
     .update(offers)
     .set({
@@ -224,6 +228,7 @@ export async function reserveGpus(
   skipLocked: boolean,
 ): Promise<boolean> {
   const lock = skipLocked ? sql`for update skip locked` : sql`for update`;
+  offersChanged();
   const rows = await queryRows<{ gpus_free: number }>(
     executor,
     sql`update offers set gpus_free = gpus_free - ${gpus}, updated_at = now()
@@ -240,6 +245,7 @@ export async function releaseGpus(
   offer: { market: string; id: string },
   gpus: number,
 ): Promise<void> {
+  offersChanged();
   await executor
     .update(offers)
     .set({ gpusFree: sql`${offers.gpusFree} + ${gpus}`, updatedAt: new Date() })

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Executor } from "@/db/client";
 import type { AlternativeReason, StoredEnvVar } from "@/db/schema";
+import { offersChanged } from "./offer-changes";
 import { pgArray, prepared, runPrepared } from "./util";
 
 /**
@@ -179,6 +180,7 @@ export async function insertJobAndReserve(
     gpuCount: j.gpuCount,
     maxPricePerGpuHour: j.maxPricePerGpuHour.toString(),
   });
+  if (r) offersChanged();
   const [row] = await runPrepared<{ created: number; reserved: number }>(
     executor,
     insertJobStatement,
@@ -230,6 +232,7 @@ export async function reserveAndRecord(
   r: Reservation,
   wait: boolean,
 ): Promise<{ reserved: boolean }> {
+  offersChanged();
   const [row] = await runPrepared<{ reserved: number }>(
     executor,
     wait ? reserveWait : reserveSkipLocked,

@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type ProviderStatus, providerApiKeys, providers, users } from "@/db/schema";
+import { offersChanged } from "./offer-changes";
 
 export type ProviderRow = typeof providers.$inferSelect;
 
@@ -53,6 +54,7 @@ export async function setProviderStatus(
   from: ProviderStatus,
   to: ProviderStatus,
 ): Promise<ProviderRow | undefined> {
+  offersChanged();
   const [row] = await executor
     .update(providers)
     .set({ status: to, updatedAt: new Date() })

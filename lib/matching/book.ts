@@ -9,6 +9,8 @@ import type { MatchJob, MatchOffer } from "./types";
 export type Book = {
   depth: number;
   markets: Map<string, MatchOffer[]>;
+  /** Markets the book knows nothing about: a job that accepts one cannot be decided on it. */
+  unknown?: Set<string>;
 };
 
 export function bookFrom(offers: readonly MatchOffer[], depth: number): Book {
@@ -39,6 +41,7 @@ export function candidatesFromBook(
   const feasible: MatchOffer[] = [];
   const nearMisses: MatchOffer[] = [];
   for (const market of markets) {
+    if (book.unknown?.has(market)) return undefined;
     const listed = book.markets.get(market) ?? [];
     const live = listed.filter((o) => o.gpusFree > 0);
     const fits = live.filter((o) => isFeasible(job, o)).slice(0, limits.perMarket);
@@ -86,7 +89,7 @@ export function withHeld(
       }),
     );
   }
-  return { book: { depth: book.depth, markets }, uncertain };
+  return { book: { depth: book.depth, markets, unknown: book.unknown }, uncertain };
 }
 
 export type BatchJob = { want: MatchJob; markets: readonly string[] };
@@ -111,7 +114,7 @@ export function planBatch(
 ): BatchPlan[] {
   const markets = new Map<string, MatchOffer[]>();
   for (const [market, list] of book.markets) markets.set(market, [...list]);
-  const local: Book = { depth: book.depth, markets };
+  const local: Book = { depth: book.depth, markets, unknown: book.unknown };
   return jobs.map((job) => {
     const candidates = candidatesFromBook(job.want, job.markets, local, limits);
     if (!candidates) return { decided: false };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type DbHandle, queryRows } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
 import { submitJobInput } from "@/lib/market/schemas";
-import { submitJob } from "./jobs";
+import { cancelJob, submitJob } from "./jobs";
 import { jobInput, parseJob, seedOffer, seedProvider, wallet } from "./testing";
 
 /**
@@ -132,6 +132,30 @@ describe(`submit batches on ${testDriver()}`, () => {
                  (select gpus_total - gpus_free from offers where gpu_model = 'a100-40gb') as held`,
     );
     expect(row).toEqual({ jobs: 2, held: 3 });
+  });
+
+  it("a submit right after an offer is listed, or GPUs are freed, sees them at once", async () => {
+    const p = await seedProvider(handle.db, 64);
+    const model = { gpuModels: ["mi300x-192gb"], gpuCount: 2 };
+    const first = await seedOffer(handle.db, p.address, {
+      gpuModel: "mi300x-192gb",
+      gpusTotal: 8,
+      askWeiPerGpuHour: "500000000000000",
+    });
+    // The batcher now holds a copy of this market's book: `first` with 6 GPUs free.
+    const a = await submitJob(handle.db, wallet(0xb500), parseJob(model));
+    expect(a.lease?.offerId).toBe(first.id);
+    const cheaper = await seedOffer(handle.db, p.address, {
+      gpuModel: "mi300x-192gb",
+      gpusTotal: 2,
+      askWeiPerGpuHour: "400000000000000",
+    });
+    const b = await submitJob(handle.db, wallet(0xb501), parseJob(model));
+    expect(b.lease?.offerId).toBe(cheaper.id);
+    // The cheaper offer is full; cancelling b frees it for the very next submit.
+    await cancelJob(handle.db, wallet(0xb501), b.job.id);
+    const c = await submitJob(handle.db, wallet(0xb502), parseJob(model));
+    expect(c.lease?.offerId).toBe(cheaper.id);
   });
 
   it("many waves of simultaneous submits keep every offer's books balanced", async () => {

@@ -1,8 +1,10 @@
 import "server-only";
 import type { Db } from "@/db/client";
+import { offersGeneration } from "@/db/queries/offer-changes";
 import { marketBook } from "@/db/queries/offers";
 import { type BatchWrite, insertJobsAndReserve, type JobInsert } from "@/db/queries/placement";
-import { type BatchPlan, bookFrom, planBatch, withHeld } from "@/lib/matching/book";
+import { type BatchPlan, type Book, bookFrom, planBatch, withHeld } from "@/lib/matching/book";
+import type { MatchOffer } from "@/lib/matching/types";
 import { existingJob, newJob, retryPlacement, type SubmitResult, submitOne } from "./jobs";
 import { CANDIDATE_LIMITS, marketsFor, reservationFor, toMatchJob } from "./placement";
 
@@ -12,6 +14,14 @@ export const MAX_BATCH = 64;
 export const BOOK_DEPTH = 12;
 /** Batches in flight: one reading the book while the one before it writes. */
 const STAGES = 2;
+/**
+ * How long a market's book, read by one batch, serves the next ones (kept up to date with what
+ * they take). Writes to offers from this process outside the batches end it at once; writes from
+ * other processes are seen within this age. 0 reads the book for every batch.
+ */
+export const BOOK_MAX_AGE_MS = 250;
+
+type CachedMarket = { offers: MatchOffer[]; readAt: number; generation: number };
 
 type Waiting = {
   values: JobInsert;
@@ -20,8 +30,14 @@ type Waiting = {
   reject: (error: unknown) => void;
 };
 
-/** A batch's write as the next batch waits for it: undefined when it failed or wrote nothing. */
-type Written = Promise<Pick<BatchWrite, "took" | "xid"> | undefined>;
+/**
+ * A batch's write as the next batch waits for it (`result`: undefined when it failed), and
+ * whether it has already returned (`settled`), in which case any later read sees it.
+ */
+type Written = {
+  result: Promise<Pick<BatchWrite, "took" | "xid"> | undefined>;
+  settled: boolean;
+};
 
 /**
  * Coalesces the submits that arrive while a batch is in flight into the next batch. There is no
@@ -37,7 +53,9 @@ type Written = Promise<Pick<BatchWrite, "took" | "xid"> | undefined>;
 export class SubmitBatcher {
   private queue: Waiting[] = [];
   private inFlight = 0;
-  private lastWrite: Written = Promise.resolve(undefined);
+  private lastWrite: Written = { result: Promise.resolve(undefined), settled: true };
+  /** The book as the batches last knew it, per market, with their own takes applied. */
+  private cached = new Map<string, CachedMarket>();
 
   constructor(private readonly db: Db) {}
 
@@ -52,10 +70,18 @@ export class SubmitBatcher {
     while (this.inFlight < STAGES && this.queue.length > 0) {
       const batch = this.takeBatch();
       const previous = this.lastWrite;
-      let done: (w: Awaited<Written>) => void = () => undefined;
-      this.lastWrite = new Promise((resolve) => {
-        done = resolve;
-      });
+      let resolve: (w: Awaited<Written["result"]>) => void = () => undefined;
+      const next: Written = {
+        result: new Promise((r) => {
+          resolve = r;
+        }),
+        settled: false,
+      };
+      const done = (w: Awaited<Written["result"]>) => {
+        next.settled = true;
+        resolve(w);
+      };
+      this.lastWrite = next;
       this.inFlight++;
       void this.runBatch(batch, previous, done).finally(() => {
         this.inFlight--;
@@ -80,7 +106,60 @@ export class SubmitBatcher {
     return batch;
   }
 
-  private async runBatch(batch: Waiting[], previous: Written, done: (w: Awaited<Written>) => void) {
+  private isCurrent(market: string, now: number, generation: number): boolean {
+    const entry = this.cached.get(market);
+    return (
+      entry !== undefined && entry.generation === generation && now - entry.readAt < BOOK_MAX_AGE_MS
+    );
+  }
+
+  /**
+   * The book for a batch: the markets it read now, and the others from the copy. A market taken
+   * from the copy is uncertain (another process may have freed GPUs there since); one whose copy
+   * was dropped meanwhile (an offer there was lost) is unknown, and its jobs read on their own.
+   */
+  private bookOf(
+    markets: readonly string[],
+    fresh: readonly string[],
+    heldMarkets: ReadonlySet<string>,
+  ): { book: Book; uncertain: Set<string> } {
+    const uncertain = new Set(heldMarkets);
+    const read = new Set(fresh);
+    const book: Book = { depth: BOOK_DEPTH, markets: new Map(), unknown: new Set() };
+    for (const market of markets) {
+      if (!read.has(market)) uncertain.add(market);
+      const entry = this.cached.get(market);
+      if (entry) book.markets.set(market, entry.offers);
+      else book.unknown?.add(market);
+    }
+    return { book, uncertain };
+  }
+
+  /** Applies a batch's takes to the copy, and drops markets where a planned offer was lost. */
+  private remember(write: BatchWrite, plans: readonly BatchPlan[]) {
+    if (write.took.size > 0) {
+      for (const [market, entry] of this.cached) {
+        if (!entry.offers.some((o) => write.took.has(o.id))) continue;
+        const offers = entry.offers.map((o) => {
+          const gpus = write.took.get(o.id);
+          return gpus ? { ...o, gpusFree: o.gpusFree - gpus } : o;
+        });
+        this.cached.set(market, { ...entry, offers });
+      }
+    }
+    plans.forEach((plan, i) => {
+      const outcome = write.outcomes[i];
+      if (plan.decided && plan.offer && outcome?.created && !outcome.reserved) {
+        this.cached.delete(plan.offer.market);
+      }
+    });
+  }
+
+  private async runBatch(
+    batch: Waiting[],
+    previous: Written,
+    done: (w: Awaited<Written["result"]>) => void,
+  ) {
     const db = this.db;
     let plans: BatchPlan[];
     let items: ReturnType<typeof itemsFor>;
@@ -91,19 +170,33 @@ export class SubmitBatcher {
         return { want, markets: marketsFor(want) };
       });
       const markets = [...new Set(jobs.flatMap((j) => j.markets))];
-      const read = await marketBook(db, markets, BOOK_DEPTH);
-      const before = await previous;
+      const readAt = Date.now();
+      const generation = offersGeneration();
+      const fresh = markets.filter((m) => !this.isCurrent(m, readAt, generation));
+      // A write that returned before this read began is in it; only one still in flight may not be.
+      const overlaps = !previous.settled;
+      const read = fresh.length
+        ? await marketBook(db, fresh, BOOK_DEPTH)
+        : { offers: [], versions: new Map<string, string>() };
+      const before = await previous.result;
       const held = new Map<string, number>();
-      for (const [offer, gpus] of before?.took ?? []) {
+      for (const [offer, gpus] of overlaps ? (before?.took ?? []) : []) {
         const seen = read.versions.get(offer);
         if (seen !== undefined && seen !== before?.xid) held.set(offer, gpus);
       }
-      const { book, uncertain } = withHeld(bookFrom(read.offers, BOOK_DEPTH), held);
+      const adjusted = withHeld(bookFrom(read.offers, BOOK_DEPTH), held);
+      for (const market of fresh) {
+        const offers = adjusted.book.markets.get(market) ?? [];
+        this.cached.set(market, { offers, readAt, generation });
+      }
+      const { book, uncertain } = this.bookOf(markets, fresh, adjusted.uncertain);
       plans = planBatch(jobs, book, CANDIDATE_LIMITS, uncertain);
       items = itemsFor(batch, plans);
       write = await insertJobsAndReserve(db, items);
+      this.remember(write, plans);
       done(write);
     } catch (error) {
+      this.cached.clear();
       done(undefined);
       // Whatever failed (a bad row, a lost connection), each submit goes on alone and fails alone.
       console.warn(`submit batch of ${batch.length} failed, placing one by one: ${String(error)}`);
