@@ -97,8 +97,12 @@ export type BatchJob = { want: MatchJob; markets: readonly string[] };
 export type BatchPlan =
   /** The book decided: `offer` is the best feasible one (undefined: nothing fits now). */
   | { decided: true; offer: MatchOffer | undefined; candidates: MatchOffer[] }
-  /** The book could not decide; the job needs its own read. */
-  | { decided: false };
+  /**
+   * The book could not decide. `stale`: because a market came from an old copy of the book (a
+   * fresh read of the book would decide); otherwise a market was cut too short and the job needs
+   * its own read.
+   */
+  | { decided: false; stale: boolean };
 
 /**
  * Places a batch of jobs, in order, on one read of the book: each job takes the best feasible
@@ -117,9 +121,11 @@ export function planBatch(
   const local: Book = { depth: book.depth, markets, unknown: book.unknown };
   return jobs.map((job) => {
     const candidates = candidatesFromBook(job.want, job.markets, local, limits);
-    if (!candidates) return { decided: false };
+    if (!candidates) {
+      return { decided: false, stale: job.markets.some((m) => book.unknown?.has(m)) };
+    }
     const offer = rankFeasible(job.want, candidates)[0];
-    if (!offer && job.markets.some((m) => uncertain.has(m))) return { decided: false };
+    if (!offer && job.markets.some((m) => uncertain.has(m))) return { decided: false, stale: true };
     if (offer) {
       const list = markets.get(offer.market) as MatchOffer[];
       const i = list.findIndex((o) => o.id === offer.id);

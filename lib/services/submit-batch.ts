@@ -189,8 +189,28 @@ export class SubmitBatcher {
         const offers = adjusted.book.markets.get(market) ?? [];
         this.cached.set(market, { offers, readAt, generation });
       }
-      const { book, uncertain } = this.bookOf(markets, fresh, adjusted.uncertain);
+      let { book, uncertain } = this.bookOf(markets, fresh, adjusted.uncertain);
       plans = planBatch(jobs, book, CANDIDATE_LIMITS, uncertain);
+      // Jobs the copy could not decide: read their markets now (the write before has returned,
+      // so this read sees it) and plan the batch again, rather than send each off on its own.
+      const recheck = [
+        ...new Set(
+          plans.flatMap((p, i) => (!p.decided && p.stale ? (jobs[i]?.markets ?? []) : [])),
+        ),
+      ];
+      if (recheck.length > 0) {
+        const at = Date.now();
+        const gen = offersGeneration();
+        const again = bookFrom((await marketBook(db, recheck, BOOK_DEPTH)).offers, BOOK_DEPTH);
+        for (const market of recheck) {
+          const offers = again.markets.get(market) ?? [];
+          this.cached.set(market, { offers, readAt: at, generation: gen });
+        }
+        const sure = new Set([...fresh, ...recheck]);
+        ({ book, uncertain } = this.bookOf(markets, [...sure], adjusted.uncertain));
+        for (const market of recheck) uncertain.delete(market);
+        plans = planBatch(jobs, book, CANDIDATE_LIMITS, uncertain);
+      }
       items = itemsFor(batch, plans);
       write = await insertJobsAndReserve(db, items);
       this.remember(write, plans);
