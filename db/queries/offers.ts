@@ -216,30 +216,6 @@ export async function offersInMarkets(
   return rows.map(toMatchOffer);
 }
 
-/**
- * Takes `gpus` GPUs from one offer. `skipLocked`: give up at once when another transaction holds
- * the offer (it is probably taking the same GPUs) rather than queue behind it. Returns whether
- * the GPUs were reserved.
- */
-export async function reserveGpus(
-  executor: Executor,
-  offer: { market: string; id: string },
-  gpus: number,
-  skipLocked: boolean,
-): Promise<boolean> {
-  const lock = skipLocked ? sql`for update skip locked` : sql`for update`;
-  offersChanged();
-  const rows = await queryRows<{ gpus_free: number }>(
-    executor,
-    sql`update offers set gpus_free = gpus_free - ${gpus}, updated_at = now()
-        where market = ${offer.market} and id = ${offer.id} and gpus_free >= ${gpus}
-          and id = (select id from offers where market = ${offer.market} and id = ${offer.id}
-                      and status = 'active' and gpus_free >= ${gpus} ${lock})
-        returning gpus_free`,
-  );
-  return rows.length === 1;
-}
-
 export async function releaseGpus(
   executor: Executor,
   offer: { market: string; id: string },
