@@ -29,8 +29,8 @@ export type CandidateLimits = { feasible: number; perMarket: number };
  * The candidates the per-job read would return, taken from the book: in each market the first
  * `perMarket` feasible offers, the best `feasible` of those overall, plus each market's cheapest
  * live offer for the job's duration when it does not fit (a near miss on price, capacity or a
- * provider offline). Undefined when the book cannot decide: a market
- * whose listed offers were cut at `depth` may hide a better feasible one below the cut.
+ * provider offline). Undefined when the book cannot decide: a market whose listed offers were
+ * cut at `depth` may hide a better feasible one below the cut, or the book does not know it.
  */
 export function candidatesFromBook(
   job: MatchJob,
