@@ -263,7 +263,12 @@ function settle(w: Waiting, work: () => Promise<SubmitResult>) {
   work().then(w.resolve, w.reject);
 }
 
-const batchers = new WeakMap<Db, SubmitBatcher>();
+// On globalThis, like the database handle, so every bundle of the server shares one batcher.
+const holder = globalThis as typeof globalThis & {
+  __gpuMarketBatchers?: WeakMap<Db, SubmitBatcher>;
+};
+holder.__gpuMarketBatchers ??= new WeakMap();
+const batchers = holder.__gpuMarketBatchers;
 
 /** The batcher of this database handle (one per process per database). */
 export function submitBatcher(db: Db): SubmitBatcher {
