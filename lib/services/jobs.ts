@@ -47,7 +47,7 @@ export function jobValues(consumer: string, input: SubmitJobInput): JobInsert {
  * (`submit-batch.ts`): one read of the order book, the engine places them in arrival order, one
  * statement writes them all. The same idempotency key returns the job already stored, untouched.
  */
-export function submitJob(
+export async function submitJob(
   db: Db,
   consumer: string,
   input: SubmitJobInput,
