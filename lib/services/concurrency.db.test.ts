@@ -12,7 +12,7 @@ import { expireQuotes, markFunded } from "./lifecycle";
 import { changeOfferStatus } from "./offers";
 import { placeJob } from "./placement";
 import { rematchMarket } from "./rematch";
-import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
+import { jobInput, offerBooks, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 
 const settle = <T>(p: Promise<T>) =>
   p.then(
@@ -59,13 +59,7 @@ describe(`concurrency on ${testDriver()}`, () => {
       [...s].every((x) => x === "quoted" || x === "pending"),
     );
     const ids = created.map((o) => o.id);
-    const perOffer = await queryRows<{ id: string; total: number; free: number; leased: number }>(
-      handle.db,
-      sql`select o.id, o.gpus_total as total, o.gpus_free as free,
-            coalesce((select sum(l.gpu_count)::int from leases l where l.offer_id = o.id
-                        and l.status in ('reserved', 'quoted', 'funded', 'running')), 0) as leased
-          from offers o where o.gpu_model = 'a10-24gb'`,
-    );
+    const perOffer = await offerBooks(handle.db, "a10-24gb");
     expect(perOffer.map((o) => o.id).sort()).toEqual([...ids].sort());
     for (const o of perOffer) {
       expect(o.free).toBeGreaterThanOrEqual(0);

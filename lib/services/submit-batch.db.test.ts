@@ -4,7 +4,7 @@ import { type DbHandle, queryRows } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
 import { submitJobInput } from "@/lib/market/schemas";
 import { cancelJob, submitJob } from "./jobs";
-import { jobInput, parseJob, seedOffer, seedProvider, wallet } from "./testing";
+import { jobInput, offerBooks, parseJob, seedOffer, seedProvider, wallet } from "./testing";
 
 /**
  * Submits that arrive together are placed as one batch: one read of the order book, one
@@ -142,9 +142,9 @@ describe(`submit batches on ${testDriver()}`, () => {
       gpusTotal: 8,
       askWeiPerGpuHour: "500000000000000",
     });
-    // The batcher now holds a copy of this market's book: `first` with 6 GPUs free.
     const a = await submitJob(handle.db, wallet(0xb500), parseJob(model));
     expect(a.lease?.offerId).toBe(first.id);
+    // The batcher now holds a copy of this market's book: `first` with 6 GPUs free.
     const cheaper = await seedOffer(handle.db, p.address, {
       gpuModel: "mi300x-192gb",
       gpusTotal: 2,
@@ -183,13 +183,7 @@ describe(`submit batches on ${testDriver()}`, () => {
       );
       placed += results.reduce((sum, r) => sum + (r.lease?.gpuCount ?? 0), 0);
     }
-    const rows = await queryRows<{ total: number; free: number; leased: number }>(
-      handle.db,
-      sql`select o.gpus_total as total, o.gpus_free as free,
-            coalesce((select sum(l.gpu_count)::int from leases l where l.offer_id = o.id
-                        and l.status in ('reserved', 'quoted', 'funded', 'running')), 0) as leased
-          from offers o where o.gpu_model = 'rtx4090-24gb'`,
-    );
+    const rows = await offerBooks(handle.db, "rtx4090-24gb");
     const capacity = offersSeeded.reduce((sum, o) => sum + o.gpusTotal, 0);
     for (const o of rows) expect(o.total - o.free).toBe(o.leased);
     // Demand (108 GPUs) exceeds supply (30): every GPU ends up placed, none twice.

@@ -1,6 +1,7 @@
+import { sql } from "drizzle-orm";
 import { type Address, getAddress, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import type { Db } from "@/db/client";
+import { type Db, queryRows } from "@/db/client";
 import type { Session } from "@/lib/auth/session";
 import { createOfferInput, registerProviderInput, submitJobInput } from "@/lib/market/schemas";
 import { createOffer } from "./offers";
@@ -74,3 +75,14 @@ export function jobInput(fields: Record<string, unknown> = {}) {
 
 export const parseJob = (fields: Record<string, unknown> = {}) =>
   submitJobInput.parse(jobInput(fields));
+
+/** Each offer of a GPU model with its GPUs total, free, and held by live leases. */
+export function offerBooks(db: Db, gpuModel: string) {
+  return queryRows<{ id: string; total: number; free: number; leased: number }>(
+    db,
+    sql`select o.id, o.gpus_total as total, o.gpus_free as free,
+          coalesce((select sum(l.gpu_count)::int from leases l where l.offer_id = o.id
+                      and l.status in ('reserved', 'quoted', 'funded', 'running')), 0) as leased
+        from offers o where o.gpu_model = ${gpuModel}`,
+  );
+}
