@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bookFrom, candidatesFromBook, planBatch, withHeld } from "./book";
+import { type BatchPlan, bookFrom, candidatesFromBook, planBatch } from "./book";
 import { chooseOffer } from "./feasibility";
 import { job, offer } from "./fixtures";
 import type { MatchOffer } from "./types";
@@ -7,6 +7,7 @@ import { makeJobs, makeOffers } from "./workload";
 
 const limits = { feasible: 8, perMarket: 4 };
 const H100 = "h100-80gb/us-east";
+const A100 = "a100-80gb/us-east";
 
 /** A market's listing as the book read returns it: cheapest then oldest. */
 function listing(asks: number[], over: Partial<MatchOffer> = {}): MatchOffer[] {
@@ -118,41 +119,94 @@ describe("planBatch", () => {
     expect(plans[0]?.decided).toBe(false);
   });
 
-  it("does not call a job unplaceable on GPUs another write may already have counted", () => {
-    const held = withHeld(bookFrom([offer({ id: "x", gpusFree: 4 })], 12), new Map([["x", 4]]));
-    expect(held.uncertain).toEqual(new Set([H100]));
+  it("does not call a job unplaceable on a market the batch did not read itself", () => {
     const plans = planBatch(
       [
-        { want: job({ gpuCount: 1 }), markets: [H100] },
-        { want: job({ gpuCount: 1, gpuModels: ["a100-80gb"] }), markets: ["a100-80gb/us-east"] },
+        { want: job({ gpuCount: 9 }), markets: [H100] },
+        { want: job({ gpuCount: 9, gpuModels: ["a100-80gb"] }), markets: [A100] },
       ],
-      held.book,
+      bookFrom([offer({ gpusFree: 4 }), offer({ market: A100, gpuModel: "a100-80gb" })], 12),
       limits,
-      held.uncertain,
+      { uncertain: new Set([H100]) },
     );
-    expect(plans.map((p) => p.decided)).toEqual([false, true]);
+    expect(plans).toEqual([
+      { decided: false, stale: true },
+      expect.objectContaining({ decided: true, offer: undefined }),
+    ]);
   });
 });
 
-describe("withHeld", () => {
-  it("takes held GPUs out of the listed offers, never below zero, and leaves others alone", () => {
-    const book = bookFrom(
-      [offer({ id: "a", gpusFree: 8 }), offer({ id: "b", gpusFree: 2 }), offer({ id: "c" })],
-      12,
+describe("planBatch with writes in flight", () => {
+  const cheap = offer({ id: "cheap", askWeiPerGpuHour: 100n, gpusFree: 4 });
+  const dear = offer({ id: "dear", askWeiPerGpuHour: 200n, gpusFree: 4, createdAt: 1 });
+  const outcome = (p: BatchPlan | undefined) =>
+    p?.decided ? (p.offer?.id ?? "none") : p?.wait ? "wait" : "undecided";
+
+  it("skips an offer a write in flight holds, as SKIP LOCKED would, and names it busy", () => {
+    const plans = planBatch(
+      [{ want: job({ gpuCount: 2 }), markets: [H100] }],
+      bookFrom([cheap, dear], 12),
+      limits,
+      {
+        busy: new Map([["cheap", 1]]),
+      },
     );
-    const { book: after } = withHeld(
-      book,
-      new Map([
-        ["a", 3],
-        ["b", 5],
-        ["zzz", 1],
-      ]),
+    expect(outcome(plans[0])).toBe("dear");
+    expect(plans[0]?.decided && [...plans[0].skipped]).toEqual(["cheap"]);
+  });
+
+  it("counts what the writes in flight take: a held offer left too small lost on capacity", () => {
+    const plans = planBatch(
+      [{ want: job({ gpuCount: 2 }), markets: [H100] }],
+      bookFrom([cheap, dear], 12),
+      limits,
+      {
+        busy: new Map([["cheap", 3]]),
+      },
     );
-    expect(after.markets.get(H100)?.map((o) => [o.id, o.gpusFree])).toEqual([
-      ["a", 5],
-      ["b", 0],
-      ["c", 8],
-    ]);
-    expect(book.markets.get(H100)?.map((o) => o.gpusFree)).toEqual([8, 2, 8]);
+    const plan = plans[0];
+    expect(outcome(plan)).toBe("dear");
+    expect(plan?.decided && plan.skipped.size).toBe(0);
+    expect(plan?.decided && plan.candidates.find((o) => o.id === "cheap")?.gpusFree).toBe(1);
+  });
+
+  it("waits when only held offers could take a job, and later jobs of its markets wait behind it", () => {
+    const a100 = offer({ id: "a100", market: A100, gpuModel: "a100-80gb" });
+    const plans = planBatch(
+      [
+        { want: job({ gpuCount: 4 }), markets: [H100] },
+        { want: job({ gpuCount: 1, gpuModels: ["a100-80gb"] }), markets: [A100] },
+        { want: job({ gpuCount: 1 }), markets: [H100] },
+      ],
+      bookFrom([cheap, { ...dear, gpusFree: 1 }, a100], 12),
+      limits,
+      { busy: new Map([["cheap", 4]]) },
+    );
+    // The third job would fit the dear offer, but the first job (older) waits in that market.
+    expect(plans.map(outcome)).toEqual(["wait", "a100", "wait"]);
+  });
+
+  it("waits behind jobs of earlier batches waiting in the same markets", () => {
+    const plans = planBatch(
+      [{ want: job({ gpuCount: 1 }), markets: [H100] }],
+      bookFrom([cheap], 12),
+      limits,
+      {
+        waiting: new Set([H100]),
+      },
+    );
+    expect(outcome(plans[0])).toBe("wait");
+  });
+
+  it("does not wait for a held offer too small for the job even before its write", () => {
+    const plans = planBatch(
+      [{ want: job({ gpuCount: 8 }), markets: [H100] }],
+      bookFrom([cheap], 12),
+      limits,
+      {
+        busy: new Map([["cheap", 2]]),
+      },
+    );
+    expect(outcome(plans[0])).toBe("none");
   });
 });

@@ -65,72 +65,90 @@ export function candidatesFromBook(
   return [...feasible.sort(compareOffers).slice(0, limits.feasible), ...nearMisses];
 }
 
-/**
- * The book less GPUs that other writes are known to take but that the read did not see yet
- * (`held`: GPUs per offer id). Returns the adjusted book and the markets it touched: there a
- * job that finds nothing may only be seeing the other write twice, so it should not be told
- * "no match" on this book alone.
- */
-export function withHeld(
-  book: Book,
-  held: ReadonlyMap<string, number>,
-): { book: Book; uncertain: Set<string> } {
-  const uncertain = new Set<string>();
-  if (held.size === 0) return { book, uncertain };
-  const markets = new Map<string, MatchOffer[]>();
-  for (const [market, list] of book.markets) {
-    markets.set(
-      market,
-      list.map((o) => {
-        const gpus = held.get(o.id);
-        if (!gpus) return o;
-        uncertain.add(market);
-        return { ...o, gpusFree: Math.max(0, o.gpusFree - gpus) };
-      }),
-    );
-  }
-  return { book: { depth: book.depth, markets, unknown: book.unknown }, uncertain };
-}
-
 export type BatchJob = { want: MatchJob; markets: readonly string[] };
 
 export type BatchPlan =
-  /** The book decided: `offer` is the best feasible one (undefined: nothing fits now). */
-  | { decided: true; offer: MatchOffer | undefined; candidates: MatchOffer[] }
+  /**
+   * The book decided: `offer` is the best feasible one that no write in flight holds (undefined:
+   * nothing fits now); `skipped` are better ones that a write in flight holds.
+   */
+  | { decided: true; offer: MatchOffer | undefined; candidates: MatchOffer[]; skipped: Set<string> }
   /**
    * The book could not decide. `stale`: because a market came from an old copy of the book (a
-   * fresh read of the book would decide); otherwise a market was cut too short and the job needs
-   * its own read.
+   * fresh read of the book would decide); `wait`: only offers that writes in flight hold could
+   * take it, or a job before it in the same markets is waiting (it goes in a batch after them);
+   * otherwise a market was cut too short and the job needs its own read.
    */
-  | { decided: false; stale: boolean };
+  | { decided: false; stale: boolean; wait?: true };
 
 /**
  * Places a batch of jobs, in order, on one read of the book: each job takes the best feasible
  * offer given what the jobs before it took, exactly as if they had been submitted one after
- * another. Pure: the book is not modified. A job that finds nothing in an `uncertain` market is
- * left undecided.
+ * another. Pure: the book is not modified.
+ *
+ * `busy`: GPUs per offer that writes still in flight plan to take. Such an offer is locked by
+ * them, so like `FOR UPDATE SKIP LOCKED` the job takes the best offer no one holds; when only
+ * held offers could take it (counting their GPUs as if the writes failed), it waits for them, and
+ * so does every later job in the same markets (`waiting`: markets where jobs of earlier batches
+ * wait), which keeps arrival order. A job that finds nothing in an `uncertain` market is left
+ * undecided.
  */
 export function planBatch(
   jobs: readonly BatchJob[],
   book: Book,
   limits: CandidateLimits,
-  uncertain: ReadonlySet<string> = new Set(),
+  options: {
+    uncertain?: ReadonlySet<string>;
+    busy?: ReadonlyMap<string, number>;
+    waiting?: ReadonlySet<string>;
+  } = {},
 ): BatchPlan[] {
+  const { uncertain = new Set(), busy = new Map() } = options;
+  const waiting = new Set(options.waiting);
   const markets = new Map<string, MatchOffer[]>();
-  for (const [market, list] of book.markets) markets.set(market, [...list]);
+  /** Offers held by writes in flight, as they were before those writes. */
+  const held = new Map<string, MatchOffer>();
+  for (const [market, list] of book.markets) {
+    markets.set(
+      market,
+      list.map((o) => {
+        const gpus = busy.get(o.id);
+        if (!gpus) return o;
+        held.set(o.id, o);
+        return { ...o, gpusFree: Math.max(0, o.gpusFree - gpus) };
+      }),
+    );
+  }
   const local: Book = { depth: book.depth, markets, unknown: book.unknown };
   return jobs.map((job) => {
+    if (job.markets.some((m) => waiting.has(m)))
+      return { decided: false, stale: false, wait: true };
     const candidates = candidatesFromBook(job.want, job.markets, local, limits);
     if (!candidates) {
       return { decided: false, stale: job.markets.some((m) => book.unknown?.has(m)) };
     }
-    const offer = rankFeasible(job.want, candidates)[0];
+    const ranked = rankFeasible(job.want, candidates);
+    const offer = ranked.find((o) => !held.has(o.id));
+    if (!offer && held.size > 0) {
+      const heldFits = job.markets.some((m) =>
+        (book.markets.get(m) ?? []).some((o) => held.has(o.id) && isFeasible(job.want, o)),
+      );
+      if (heldFits) {
+        for (const m of job.markets) waiting.add(m);
+        return { decided: false, stale: false, wait: true };
+      }
+    }
     if (!offer && job.markets.some((m) => uncertain.has(m))) return { decided: false, stale: true };
+    const skipped = new Set<string>();
+    for (const o of ranked) {
+      if (o === offer) break;
+      skipped.add(o.id);
+    }
     if (offer) {
       const list = markets.get(offer.market) as MatchOffer[];
       const i = list.findIndex((o) => o.id === offer.id);
       list[i] = { ...offer, gpusFree: offer.gpusFree - job.want.gpuCount };
     }
-    return { decided: true, offer, candidates };
+    return { decided: true, offer, candidates, skipped };
   });
 }

@@ -4,6 +4,7 @@ import { type DbHandle, queryRows } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
 import { submitJobInput } from "@/lib/market/schemas";
 import { cancelJob, submitJob } from "./jobs";
+import { SUBMIT_STAGES } from "./submit-batch";
 import { jobInput, offerBooks, parseJob, seedOffer, seedProvider, wallet } from "./testing";
 
 /**
@@ -111,9 +112,9 @@ describe(`submit batches on ${testDriver()}`, () => {
     // The service trusts its callers to have validated; bypass the schema to get a row the
     // database itself refuses (max hours must be positive).
     const bad = { ...parseJob({ gpuModels: ["a100-40gb"], gpuCount: 1 }), maxHours: -1 };
-    // Two submits ahead fill both pipeline stages, so the next three wait and go as one batch.
+    // Submits ahead fill every stage, so the next three wait and go as one batch.
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    const ahead = [0, 1].map((i) =>
+    const ahead = Array.from({ length: SUBMIT_STAGES }, (_, i) =>
       submitJob(handle.db, wallet(0xb310 + i), parseJob({ gpuModels: ["a10-24gb"] })),
     );
     const results = await Promise.allSettled([

@@ -4,7 +4,7 @@ import { offersGeneration } from "@/db/queries/offer-changes";
 import { marketBook } from "@/db/queries/offers";
 import type { JobInsert } from "@/db/queries/placement";
 import { type BatchWrite, insertJobsAndReserve } from "@/db/queries/placement-batch";
-import { type BatchPlan, type Book, bookFrom, planBatch, withHeld } from "@/lib/matching/book";
+import { type BatchJob, type BatchPlan, type Book, bookFrom, planBatch } from "@/lib/matching/book";
 import type { MatchOffer } from "@/lib/matching/types";
 import { existingJob, newJob, retryPlacement, type SubmitResult, submitOne } from "./jobs";
 import { CANDIDATE_LIMITS, marketsFor, reservationFor, toMatchJob } from "./placement";
@@ -13,8 +13,11 @@ import { CANDIDATE_LIMITS, marketsFor, reservationFor, toMatchJob } from "./plac
 export const MAX_BATCH = 64;
 /** Offers read per market for a batch; a market cut at this depth may need a job's own read. */
 export const BOOK_DEPTH = 12;
-/** Batches in flight: one reading the book while the one before it writes. */
-const STAGES = 2;
+/**
+ * Batches in flight at once. They plan one at a time, in arrival order, and their writes overlap:
+ * a batch planned while others write leaves the offers they hold alone, as `SKIP LOCKED` would.
+ */
+export const SUBMIT_STAGES = Number(process.env.MARKET_SUBMIT_STAGES ?? 3);
 /**
  * How long a market's book, read by one batch, serves the next ones (kept up to date with what
  * they take). Writes to offers from this process outside the batches end it at once; writes from
@@ -31,32 +34,41 @@ type Waiting = {
   reject: (error: unknown) => void;
 };
 
-/**
- * A batch's write as the next batch waits for it (`result`: undefined when it failed), and
- * whether it has already returned (`settled`), in which case any later read sees it.
- */
-type Written = {
-  result: Promise<Pick<BatchWrite, "took" | "xid"> | undefined>;
-  settled: boolean;
-};
+/** A batch's write while it is in flight: the GPUs it plans to take, per offer id. */
+type Flight = { planned: Map<string, number> };
+
+/** A write that returned while a read was in flight (numbered in the order they returned). */
+type Returned = { index: number; xid: string; took: ReadonlyMap<string, number> };
 
 /**
- * Coalesces the submits that arrive while a batch is in flight into the next batch. There is no
- * timer: a submit arriving when nothing is in flight starts at once, so a lone submit costs two
- * round trips, and a busy server writes many per round trip.
+ * Coalesces the submits that arrive while batches are in flight into the next batch. There is
+ * no timer: a submit arriving when a stage is free starts at once, so a lone submit costs one
+ * or two round trips, and a busy server writes many per round trip.
  *
- * Two batches overlap: the next one reads the book while the previous one writes. Before it
- * plans, it waits for that write and takes out the GPUs it took, unless the rows it read are
- * already the ones that write produced (their xmin is its transaction). Every reservation is
+ * Batches plan one after another in arrival order, each on the book as the batches before it
+ * left it: the copy read from the database, less what every returned write took, and with the
+ * offers that writes still in flight hold set aside. Their writes overlap. Every reservation is
  * still checked under its row lock, so a plan on a stale book can only lose its offer (the job
  * then retries on its own), never over-allocate.
  */
 export class SubmitBatcher {
   private queue: Waiting[] = [];
   private inFlight = 0;
-  private lastWrite: Written = { result: Promise.resolve(undefined), settled: true };
+  /** Resolves when the batch before may no longer change the book: the next one plans then. */
+  private planTurn: Promise<void> = Promise.resolve();
+  private flights = new Set<Flight>();
+  /** Submits waiting for writes in flight (and the markets they wait in): first in line after. */
+  private waiting: Waiting[] = [];
+  private waitingMarkets = new Set<string>();
   /** The book as the batches last knew it, per market, with their own takes applied. */
   private cached = new Map<string, CachedMarket>();
+  /** For each cached offer, the transaction whose write the copy shows last (its xmin). */
+  private versions = new Map<string, string>();
+  private marketOf = new Map<string, string>();
+  private returnedCount = 0;
+  private returned: Returned[] = [];
+  /** Reads in flight, by the count of writes returned when each began. */
+  private reads = new Set<{ start: number }>();
 
   constructor(private readonly db: Db) {}
 
@@ -68,23 +80,10 @@ export class SubmitBatcher {
   }
 
   private pump() {
-    while (this.inFlight < STAGES && this.queue.length > 0) {
+    while (this.inFlight < SUBMIT_STAGES && this.queue.length > 0) {
       const batch = this.takeBatch();
-      const previous = this.lastWrite;
-      let resolve: (w: Awaited<Written["result"]>) => void = () => undefined;
-      const next: Written = {
-        result: new Promise((r) => {
-          resolve = r;
-        }),
-        settled: false,
-      };
-      const done = (w: Awaited<Written["result"]>) => {
-        next.settled = true;
-        resolve(w);
-      };
-      this.lastWrite = next;
       this.inFlight++;
-      void this.runBatch(batch, previous, done).finally(() => {
+      void this.runBatch(batch).finally(() => {
         this.inFlight--;
         this.pump();
       });
@@ -115,20 +114,67 @@ export class SubmitBatcher {
   }
 
   /**
-   * The book for a batch: the markets it read now, and the others from the copy. A market taken
-   * from the copy is uncertain (another process may have freed GPUs there since); one whose copy
-   * was dropped meanwhile (an offer there was lost) is unknown, and its jobs read on their own.
+   * Reads the book of some markets into the copy. A write that returned while the read ran may
+   * or may not be in it: the read saw it when the row's xmin is that write's transaction (or a
+   * later one of ours on the same offer, since those run one after another); otherwise its take
+   * is applied here.
    */
-  private bookOf(
-    markets: readonly string[],
-    fresh: readonly string[],
-    heldMarkets: ReadonlySet<string>,
-  ): { book: Book; uncertain: Set<string> } {
-    const uncertain = new Set(heldMarkets);
-    const read = new Set(fresh);
+  private async read(markets: readonly string[]) {
+    const mark = { start: this.returnedCount };
+    const readAt = Date.now();
+    const generation = offersGeneration();
+    this.reads.add(mark);
+    let result: Awaited<ReturnType<typeof marketBook>>;
+    try {
+      result = await marketBook(this.db, markets, BOOK_DEPTH);
+    } finally {
+      this.reads.delete(mark);
+    }
+    // Offers come and go: forget the versions of old ones now and then (the copy goes with them).
+    if (this.versions.size > 100_000) this.forget();
+    const missed = this.returned.filter((w) => w.index > mark.start);
+    const offers = result.offers.map((o) => {
+      let version = result.versions.get(o.id) ?? "";
+      const mine = missed.filter((w) => w.took.has(o.id));
+      let seen = mine.length - 1;
+      while (seen >= 0 && mine[seen]?.xid !== version) seen--;
+      let free = o.gpusFree;
+      for (const w of mine.slice(seen + 1)) {
+        free -= w.took.get(o.id) ?? 0;
+        version = w.xid;
+      }
+      this.versions.set(o.id, version);
+      this.marketOf.set(o.id, o.market);
+      return free === o.gpusFree ? o : { ...o, gpusFree: Math.max(0, free) };
+    });
+    const book = bookFrom(offers, BOOK_DEPTH);
+    for (const market of markets) {
+      this.cached.set(market, { offers: book.markets.get(market) ?? [], readAt, generation });
+    }
+    this.pruneReturned();
+  }
+
+  private forget() {
+    this.cached.clear();
+    this.versions.clear();
+    this.marketOf.clear();
+  }
+
+  private pruneReturned() {
+    const oldest = Math.min(...[...this.reads].map((r) => r.start));
+    this.returned = this.returned.filter((w) => w.index > oldest);
+  }
+
+  /**
+   * The book for a batch from the copy. A market this batch did not read itself is uncertain
+   * (another process may have freed GPUs there since); one whose copy was dropped (an offer
+   * there was lost) is unknown, and its jobs are read again.
+   */
+  private bookOf(markets: readonly string[], fresh: ReadonlySet<string>) {
+    const uncertain = new Set<string>();
     const book: Book = { depth: BOOK_DEPTH, markets: new Map(), unknown: new Set() };
     for (const market of markets) {
-      if (!read.has(market)) uncertain.add(market);
+      if (!fresh.has(market)) uncertain.add(market);
       const entry = this.cached.get(market);
       if (entry) book.markets.set(market, entry.offers);
       else book.unknown?.add(market);
@@ -136,95 +182,138 @@ export class SubmitBatcher {
     return { book, uncertain };
   }
 
-  /** Applies a batch's takes to the copy, and drops markets where a planned offer was lost. */
-  private remember(write: BatchWrite, plans: readonly BatchPlan[]) {
-    if (write.took.size > 0) {
-      for (const [market, entry] of this.cached) {
-        if (!entry.offers.some((o) => write.took.has(o.id))) continue;
-        const offers = entry.offers.map((o) => {
-          const gpus = write.took.get(o.id);
-          return gpus ? { ...o, gpusFree: o.gpusFree - gpus } : o;
-        });
-        this.cached.set(market, { ...entry, offers });
-      }
+  /** GPUs per offer that the writes in flight plan to take. */
+  private busy(): Map<string, number> {
+    const busy = new Map<string, number>();
+    for (const flight of this.flights) {
+      for (const [id, gpus] of flight.planned) busy.set(id, (busy.get(id) ?? 0) + gpus);
     }
-    plans.forEach((plan, i) => {
-      const outcome = write.outcomes[i];
-      if (plan.decided && plan.offer && outcome?.created && !outcome.reserved) {
-        this.cached.delete(plan.offer.market);
-      }
+    return busy;
+  }
+
+  private plan(jobs: readonly BatchJob[], markets: readonly string[], fresh: ReadonlySet<string>) {
+    const { book, uncertain } = this.bookOf(markets, fresh);
+    return planBatch(jobs, book, CANDIDATE_LIMITS, {
+      uncertain,
+      busy: this.busy(),
+      waiting: this.waitingMarkets,
     });
   }
 
-  private async runBatch(
-    batch: Waiting[],
-    previous: Written,
-    done: (w: Awaited<Written["result"]>) => void,
-  ) {
+  /**
+   * A write returned (undefined: it failed): its takes go into the copy (unless a read already
+   * saw them), markets where a planned offer was lost are dropped, and the submits waiting for
+   * writes in flight go back to the head of the queue.
+   */
+  private landed(flight: Flight, write: BatchWrite | undefined, plans: readonly BatchPlan[]) {
+    this.flights.delete(flight);
+    this.returnedCount++;
+    if (!write) this.forget();
+    else if (write.xid && write.took.size > 0) {
+      const xid = write.xid;
+      if (this.reads.size > 0) {
+        this.returned.push({ index: this.returnedCount, xid, took: write.took });
+      }
+      for (const [id, gpus] of write.took) {
+        const market = this.marketOf.get(id);
+        const entry = market === undefined ? undefined : this.cached.get(market);
+        const i = entry ? entry.offers.findIndex((o) => o.id === id) : -1;
+        const offer = entry?.offers[i];
+        if (!entry || !offer || this.versions.get(id) === xid) continue;
+        this.versions.set(id, xid);
+        // Copy on write: a plan may still hold the list it was given.
+        const offers = [...entry.offers];
+        offers[i] = { ...offer, gpusFree: offer.gpusFree - gpus };
+        entry.offers = offers;
+      }
+    }
+    if (write) {
+      plans.forEach((plan, i) => {
+        const outcome = write.outcomes[i];
+        if (plan.decided && plan.offer && outcome?.created && !outcome.reserved) {
+          this.cached.delete(plan.offer.market);
+        }
+      });
+    }
+    if (this.waiting.length > 0) {
+      this.queue = [...this.waiting, ...this.queue];
+      this.waiting = [];
+      this.waitingMarkets.clear();
+    }
+  }
+
+  private async runBatch(batch: Waiting[]) {
     const db = this.db;
-    let plans: BatchPlan[];
-    let items: ReturnType<typeof itemsFor>;
+    const turn = this.planTurn;
+    let endTurn: () => void = () => undefined;
+    this.planTurn = new Promise((resolve) => {
+      endTurn = resolve;
+    });
+    const flight: Flight = { planned: new Map() };
+    const toWrite: Waiting[] = [];
+    const plans: BatchPlan[] = [];
+    let items: ReturnType<typeof itemsFor> = [];
     let write: BatchWrite;
     try {
-      const jobs = batch.map((w) => {
-        const want = toMatchJob(w.values);
-        return { want, markets: marketsFor(want) };
-      });
-      const markets = [...new Set(jobs.flatMap((j) => j.markets))];
-      const readAt = Date.now();
-      const generation = offersGeneration();
-      const fresh = markets.filter((m) => !this.isCurrent(m, readAt, generation));
-      // A write that returned before this read began is in it; only one still in flight may not be.
-      const overlaps = !previous.settled;
-      const read = fresh.length
-        ? await marketBook(db, fresh, BOOK_DEPTH)
-        : { offers: [], versions: new Map<string, string>() };
-      const before = await previous.result;
-      const held = new Map<string, number>();
-      for (const [offer, gpus] of overlaps ? (before?.took ?? []) : []) {
-        const seen = read.versions.get(offer);
-        if (seen !== undefined && seen !== before?.xid) held.set(offer, gpus);
-      }
-      const adjusted = withHeld(bookFrom(read.offers, BOOK_DEPTH), held);
-      for (const market of fresh) {
-        const offers = adjusted.book.markets.get(market) ?? [];
-        this.cached.set(market, { offers, readAt, generation });
-      }
-      let { book, uncertain } = this.bookOf(markets, fresh, adjusted.uncertain);
-      plans = planBatch(jobs, book, CANDIDATE_LIMITS, uncertain);
-      // Jobs the copy could not decide: read their markets now (the write before has returned,
-      // so this read sees it) and plan the batch again, rather than send each off on its own.
-      const recheck = [
-        ...new Set(
-          plans.flatMap((p, i) => (!p.decided && p.stale ? (jobs[i]?.markets ?? []) : [])),
-        ),
-      ];
-      if (recheck.length > 0) {
-        const at = Date.now();
-        const gen = offersGeneration();
-        const again = bookFrom((await marketBook(db, recheck, BOOK_DEPTH)).offers, BOOK_DEPTH);
-        for (const market of recheck) {
-          const offers = again.markets.get(market) ?? [];
-          this.cached.set(market, { offers, readAt: at, generation: gen });
+      try {
+        await turn;
+        const jobs = batch.map((w) => {
+          const want = toMatchJob(w.values);
+          return { want, markets: marketsFor(want) };
+        });
+        const markets = [...new Set(jobs.flatMap((j) => j.markets))];
+        const now = Date.now();
+        const generation = offersGeneration();
+        const fresh = new Set(markets.filter((m) => !this.isCurrent(m, now, generation)));
+        if (fresh.size > 0) await this.read([...fresh]);
+        let all = this.plan(jobs, markets, fresh);
+        // Jobs the copy could not decide: read their markets now and plan the batch again,
+        // rather than send each off on its own.
+        const recheck = [
+          ...new Set(
+            all.flatMap((p, i) => (!p.decided && p.stale ? (jobs[i]?.markets ?? []) : [])),
+          ),
+        ];
+        if (recheck.length > 0) {
+          await this.read(recheck);
+          for (const market of recheck) fresh.add(market);
+          all = this.plan(jobs, markets, fresh);
         }
-        const sure = new Set([...fresh, ...recheck]);
-        ({ book, uncertain } = this.bookOf(markets, [...sure], adjusted.uncertain));
-        for (const market of recheck) uncertain.delete(market);
-        plans = planBatch(jobs, book, CANDIDATE_LIMITS, uncertain);
+        // Jobs that wait for writes in flight leave the batch; the rest hold their offers.
+        all.forEach((plan, i) => {
+          const w = batch[i] as Waiting;
+          if (!plan.decided && plan.wait) {
+            this.waiting.push(w);
+            for (const m of jobs[i]?.markets ?? []) this.waitingMarkets.add(m);
+            return;
+          }
+          toWrite.push(w);
+          plans.push(plan);
+          if (plan.decided && plan.offer) {
+            const id = plan.offer.id;
+            flight.planned.set(id, (flight.planned.get(id) ?? 0) + w.values.gpuCount);
+          }
+        });
+        this.flights.add(flight);
+      } finally {
+        endTurn();
       }
-      items = itemsFor(batch, plans);
+      if (toWrite.length === 0) {
+        this.landed(flight, { outcomes: [], took: new Map(), xid: null }, []);
+        return;
+      }
+      items = itemsFor(toWrite, plans);
       write = await insertJobsAndReserve(db, items);
-      this.remember(write, plans);
-      done(write);
+      this.landed(flight, write, plans);
     } catch (error) {
-      this.cached.clear();
-      done(undefined);
+      this.landed(flight, undefined, []);
       // Whatever failed (a bad row, a lost connection), each submit goes on alone and fails alone.
-      console.warn(`submit batch of ${batch.length} failed, placing one by one: ${String(error)}`);
-      await Promise.all(batch.map((w) => submitOne(db, w.values, w.now).then(w.resolve, w.reject)));
+      const rest = toWrite.length > 0 || plans.length > 0 ? toWrite : batch;
+      console.warn(`submit batch of ${rest.length} failed, placing one by one: ${String(error)}`);
+      await Promise.all(rest.map((w) => submitOne(db, w.values, w.now).then(w.resolve, w.reject)));
       return;
     }
-    batch.forEach((w, i) => {
+    toWrite.forEach((w, i) => {
       const outcome = write.outcomes[i];
       const plan = plans[i];
       const lease = items[i]?.lease;
@@ -251,7 +340,7 @@ function itemsFor(batch: readonly Waiting[], plans: readonly BatchPlan[]) {
       w.values,
       plan.offer,
       plan.candidates,
-      new Set(),
+      plan.skipped,
       w.values.consumer,
       w.now,
     );
