@@ -173,34 +173,49 @@ export async function matchCandidates(
 
 const bookStatement = prepared(
   "market_book",
-  `select c.* from unnest($1::text[]) mk(market)
-    cross join lateral (
+  `select mk.market as book_market, coalesce(mv.version, 0)::text as book_version, c.*
+    from unnest($1::text[]) mk(market)
+    left join market_versions mv on mv.market = mk.market
+    left join lateral (
       select ${candidateColumns}, o.xmin::text as xmin
       from offers o join providers p on p.id = o.provider_id
       where o.market = mk.market and o.status = 'active' and o.gpus_free > 0
       order by o.ask_wei_per_gpu_hour, o.created_at
       limit $2::int
-    ) c`,
+    ) c on true`,
 );
 
 /**
  * The order book of the given markets for a batch of submits: per market its `depth` cheapest
  * live offers (active, GPUs free), cheapest then oldest, read without locks in one round trip of
- * one index descent per market. `versions`: each offer row's xmin, the transaction that wrote it.
+ * one index descent per market. `versions`: each offer row's xmin, the transaction that wrote it;
+ * `marketVersions`: each market's version (market_versions) in the same snapshot.
  */
 export async function marketBook(
   executor: Executor,
   markets: readonly string[],
   depth: number,
-): Promise<{ offers: MatchOffer[]; versions: Map<string, string> }> {
-  const rows = await runPrepared<CandidateRow & { xmin: string }>(executor, bookStatement, [
-    pgArray(markets),
-    depth,
-  ]);
-  return {
-    offers: rows.map(toMatchOffer),
-    versions: new Map(rows.map((r) => [r.id, r.xmin])),
-  };
+): Promise<{
+  offers: MatchOffer[];
+  versions: Map<string, string>;
+  marketVersions: Map<string, string>;
+}> {
+  const rows = await runPrepared<
+    { book_market: string; book_version: string } & (
+      | (CandidateRow & { xmin: string })
+      | { id: null }
+    )
+  >(executor, bookStatement, [pgArray(markets), depth]);
+  const offers: MatchOffer[] = [];
+  const versions = new Map<string, string>();
+  const marketVersions = new Map<string, string>();
+  for (const row of rows) {
+    marketVersions.set(row.book_market, row.book_version);
+    if (row.id === null) continue;
+    offers.push(toMatchOffer(row));
+    versions.set(row.id, row.xmin);
+  }
+  return { offers, versions, marketVersions };
 }
 
 /** Every live offer in the given markets, for explaining a no-match (off the hot path). */

@@ -14,13 +14,18 @@ const insertBatchStatement = prepared(
       select * from jsonb_to_recordset($1::jsonb) as x(
         n int, id uuid, consumer text, kind text, image text, command text, env jsonb,
         gpu_models text[], min_vram_gb int, gpu_count int, regions text[], max_price numeric,
-        max_hours int, idempotency_key text)),
+        max_hours int, idempotency_key text, verify text[])),
     rin as (
       select * from jsonb_to_recordset($2::jsonb) as x(
         job_id uuid, lease_id uuid, market text, offer_id uuid, provider_id uuid, gpus int,
         price numeric, rate numeric, max_seconds int, chain_job_id text,
         quote_expires_at timestamptz, alternatives jsonb)),
-    u as (insert into users (address) select distinct consumer from jin on conflict do nothing),
+    changed as (
+      select c.m from jsonb_to_recordset($4::jsonb) as c(m text, v bigint)
+      left join market_versions mv on mv.market = c.m
+      where coalesce(mv.version, 0) <> c.v),
+    u as (insert into users (address) select distinct consumer from jin order by consumer
+      on conflict do nothing),
     want as (select market, offer_id, sum(gpus)::int as gpus from rin group by market, offer_id),
     lk as (
       select k.market, k.id from want w cross join lateral (
@@ -87,16 +92,24 @@ const insertBatchStatement = prepared(
     select jin.id::text as id,
            exists (select 1 from j where j.id = jin.id) as created,
            exists (select 1 from l where l.job_id = jin.id) as reserved,
+           coalesce(jin.verify && (select array_agg(m) from changed), false) as recheck,
            case when (select count(*) from r) <> (select count(*) from took)
                 then market_abort($3::text) else 1 end as ok,
            (select coalesce(json_agg(json_build_object('offer', t.offer_id, 'gpus', t.gpus)), '[]')
             from took t) as took,
-           (select min(r.xmin::text) from r) as xid
+           (select min(r.xmin::text) from r) as xid,
+           (select coalesce(json_agg(m), '[]') from changed) as changed
     from jin order by jin.n`,
 );
 
 export type BatchWrite = {
-  outcomes: { created: boolean; reserved: boolean }[];
+  /**
+   * Per item: stored, GPUs reserved, and for one stored as pending, whether a market it accepts
+   * gained capacity since the book was read (`recheck`: it should be placed again now).
+   */
+  outcomes: { created: boolean; reserved: boolean; recheck: boolean }[];
+  /** Markets whose version moved since the book was read. */
+  changed: string[];
   /** GPUs taken per offer id. */
   took: Map<string, number>;
   /** The writing transaction's id (32-bit, as in xmin); null when it took no GPUs. */
@@ -117,9 +130,15 @@ export const BATCH_LOST_OFFER = "an offer locked for the batch could not be upda
  */
 export async function insertJobsAndReserve(
   executor: Executor,
-  items: readonly { job: JobInsert; reservation: Reservation | undefined }[],
+  items: readonly {
+    job: JobInsert;
+    reservation: Reservation | undefined;
+    /** For a job going in as pending: the markets it accepts, checked against `marketVersions`. */
+    verify?: readonly string[];
+  }[],
+  marketVersions: ReadonlyMap<string, string> = new Map(),
 ): Promise<BatchWrite> {
-  const jobs = items.map(({ job: j }, n) => ({
+  const jobs = items.map(({ job: j, verify }, n) => ({
     n,
     id: j.id,
     consumer: j.consumer,
@@ -134,6 +153,7 @@ export async function insertJobsAndReserve(
     max_price: j.maxPricePerGpuHour.toString(),
     max_hours: j.maxHours,
     idempotency_key: j.idempotencyKey,
+    verify: verify ?? null,
   }));
   const reservations = items.flatMap(({ reservation: r }) =>
     r
@@ -164,15 +184,23 @@ export async function insertJobsAndReserve(
     id: string;
     created: boolean;
     reserved: boolean;
+    recheck: boolean;
     took: { offer: string; gpus: number }[];
     xid: string | null;
+    changed: string[];
   }>(executor, insertBatchStatement, [
     JSON.stringify(jobs),
     JSON.stringify(reservations),
     BATCH_LOST_OFFER,
+    JSON.stringify([...marketVersions].map(([m, v]) => ({ m, v }))),
   ]);
   return {
-    outcomes: rows.map((row) => ({ created: row.created, reserved: row.reserved })),
+    outcomes: rows.map((row) => ({
+      created: row.created,
+      reserved: row.reserved,
+      recheck: row.recheck,
+    })),
+    changed: rows[0]?.changed ?? [],
     took: new Map((rows[0]?.took ?? []).map((t) => [t.offer, t.gpus])),
     xid: rows[0]?.xid ?? null,
   };

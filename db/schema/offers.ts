@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   check,
   index,
   integer,
@@ -63,3 +64,15 @@ export const offers = pgTable(
     index("offers_provider_idx").on(t.providerId),
   ],
 );
+
+/**
+ * A counter per market, bumped whenever the market may have gained capacity (triggers on offers
+ * and providers, migration 0006): an offer listed, GPUs freed, an offer resumed, made cheaper or
+ * open to more hours, a provider's status changed. Taking GPUs does not bump it. A batch of
+ * submits that queues a job as pending checks, in the same statement, that no market the job
+ * accepts moved since the book it was planned on was read. Distributed by market on Citus.
+ */
+export const marketVersions = pgTable("market_versions", {
+  market: text("market").primaryKey(),
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+});

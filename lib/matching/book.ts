@@ -74,8 +74,8 @@ export type BatchPlan =
    */
   | { decided: true; offer: MatchOffer | undefined; candidates: MatchOffer[]; skipped: Set<string> }
   /**
-   * The book could not decide. `stale`: because a market came from an old copy of the book (a
-   * fresh read of the book would decide); `wait`: only offers that writes in flight hold could
+   * The book could not decide. `stale`: because the book does not know a market (a read of it
+   * would decide); `wait`: only offers that writes in flight hold could
    * take it, or a job before it in the same markets is waiting (it goes in a batch after them);
    * otherwise a market was cut too short and the job needs its own read.
    */
@@ -90,20 +90,18 @@ export type BatchPlan =
  * them, so like `FOR UPDATE SKIP LOCKED` the job takes the best offer no one holds; when only
  * held offers could take it (counting their GPUs as if the writes failed), it waits for them, and
  * so does every later job in the same markets (`waiting`: markets where jobs of earlier batches
- * wait), which keeps arrival order. A job that finds nothing in an `uncertain` market is left
- * undecided.
+ * wait), which keeps arrival order.
  */
 export function planBatch(
   jobs: readonly BatchJob[],
   book: Book,
   limits: CandidateLimits,
   options: {
-    uncertain?: ReadonlySet<string>;
     busy?: ReadonlyMap<string, number>;
     waiting?: ReadonlySet<string>;
   } = {},
 ): BatchPlan[] {
-  const { uncertain = new Set(), busy = new Map() } = options;
+  const { busy = new Map() } = options;
   const waiting = new Set(options.waiting);
   const markets = new Map<string, MatchOffer[]>();
   /** Offers held by writes in flight, as they were before those writes. */
@@ -138,7 +136,6 @@ export function planBatch(
         return { decided: false, stale: false, wait: true };
       }
     }
-    if (!offer && job.markets.some((m) => uncertain.has(m))) return { decided: false, stale: true };
     const skipped = new Set<string>();
     for (const o of ranked) {
       if (o === offer) break;

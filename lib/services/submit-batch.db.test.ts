@@ -159,6 +159,31 @@ describe(`submit batches on ${testDriver()}`, () => {
     expect(c.lease?.offerId).toBe(cheaper.id);
   });
 
+  it("a job nothing fits on the copy is placed if another server listed capacity meanwhile", async () => {
+    const p = await seedProvider(handle.db, 65);
+    const model = { gpuModels: ["a10-24gb"], regions: ["eu-west"], gpuCount: 4 };
+    await seedOffer(handle.db, p.address, {
+      gpuModel: "a10-24gb",
+      region: "eu-west",
+      gpusTotal: 4,
+    });
+    const a = await submitJob(handle.db, wallet(0xb600), parseJob(model));
+    expect(a.job.status).toBe("matched");
+    // The batcher's copy of this market now says: nothing free. Another server lists an offer
+    // there (its write is not seen by this process's change counter, only by the market version).
+    const [listed] = await queryRows<{ id: string }>(
+      handle.db,
+      sql`insert into offers (market, provider_id, gpu_model, region, gpus_total, gpus_free,
+                              ask_wei_per_gpu_hour, min_hours, max_hours)
+          values ('a10-24gb/eu-west', ${p.provider.id}, 'a10-24gb', 'eu-west', 4, 4,
+                  1000000000000000, 1, 720)
+          returning id::text`,
+    );
+    const b = await submitJob(handle.db, wallet(0xb601), parseJob(model));
+    expect(b.job.status).toBe("matched");
+    expect(b.lease?.offerId).toBe(listed?.id);
+  });
+
   it("many waves of simultaneous submits keep every offer's books balanced", async () => {
     const offersSeeded = [];
     for (let n = 0; n < 4; n++) {

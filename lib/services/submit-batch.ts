@@ -25,7 +25,8 @@ export const SUBMIT_STAGES = Number(process.env.MARKET_SUBMIT_STAGES ?? 3);
  */
 export const BOOK_MAX_AGE_MS = 250;
 
-type CachedMarket = { offers: MatchOffer[]; readAt: number; generation: number };
+/** A market's book as last known, and its version (market_versions) when it was read. */
+type CachedMarket = { offers: MatchOffer[]; version: string; readAt: number; generation: number };
 
 type Waiting = {
   values: JobInsert;
@@ -149,7 +150,12 @@ export class SubmitBatcher {
     });
     const book = bookFrom(offers, BOOK_DEPTH);
     for (const market of markets) {
-      this.cached.set(market, { offers: book.markets.get(market) ?? [], readAt, generation });
+      this.cached.set(market, {
+        offers: book.markets.get(market) ?? [],
+        version: result.marketVersions.get(market) ?? "0",
+        readAt,
+        generation,
+      });
     }
     this.pruneReturned();
   }
@@ -166,20 +172,28 @@ export class SubmitBatcher {
   }
 
   /**
-   * The book for a batch from the copy. A market this batch did not read itself is uncertain
-   * (another process may have freed GPUs there since); one whose copy was dropped (an offer
-   * there was lost) is unknown, and its jobs are read again.
+   * The book for a batch from the copy. A market whose copy was dropped meanwhile (an offer there
+   * was lost, or it gained capacity elsewhere) is unknown, and its jobs read it again.
    */
-  private bookOf(markets: readonly string[], fresh: ReadonlySet<string>) {
-    const uncertain = new Set<string>();
+  private bookOf(markets: readonly string[]): Book {
     const book: Book = { depth: BOOK_DEPTH, markets: new Map(), unknown: new Set() };
     for (const market of markets) {
-      if (!fresh.has(market)) uncertain.add(market);
       const entry = this.cached.get(market);
       if (entry) book.markets.set(market, entry.offers);
       else book.unknown?.add(market);
     }
-    return { book, uncertain };
+    return book;
+  }
+
+  /** The versions of the markets that the write checks for its jobs going in as pending. */
+  private versionsOf(items: readonly { verify?: readonly string[] }[]): Map<string, string> {
+    const versions = new Map<string, string>();
+    for (const item of items) {
+      for (const market of item.verify ?? []) {
+        versions.set(market, this.cached.get(market)?.version ?? "-1");
+      }
+    }
+    return versions;
   }
 
   /** GPUs per offer that the writes in flight plan to take. */
@@ -191,10 +205,8 @@ export class SubmitBatcher {
     return busy;
   }
 
-  private plan(jobs: readonly BatchJob[], markets: readonly string[], fresh: ReadonlySet<string>) {
-    const { book, uncertain } = this.bookOf(markets, fresh);
-    return planBatch(jobs, book, CANDIDATE_LIMITS, {
-      uncertain,
+  private plan(jobs: readonly BatchJob[], markets: readonly string[]) {
+    return planBatch(jobs, this.bookOf(markets), CANDIDATE_LIMITS, {
       busy: this.busy(),
       waiting: this.waitingMarkets,
     });
@@ -228,6 +240,7 @@ export class SubmitBatcher {
       }
     }
     if (write) {
+      for (const market of write.changed) this.cached.delete(market);
       plans.forEach((plan, i) => {
         const outcome = write.outcomes[i];
         if (plan.decided && plan.offer && outcome?.created && !outcome.reserved) {
@@ -252,6 +265,7 @@ export class SubmitBatcher {
     const flight: Flight = { planned: new Map() };
     const toWrite: Waiting[] = [];
     const plans: BatchPlan[] = [];
+    const accepts: (readonly string[])[] = [];
     let items: ReturnType<typeof itemsFor> = [];
     let write: BatchWrite;
     try {
@@ -264,11 +278,11 @@ export class SubmitBatcher {
         const markets = [...new Set(jobs.flatMap((j) => j.markets))];
         const now = Date.now();
         const generation = offersGeneration();
-        const fresh = new Set(markets.filter((m) => !this.isCurrent(m, now, generation)));
-        if (fresh.size > 0) await this.read([...fresh]);
-        let all = this.plan(jobs, markets, fresh);
-        // Jobs the copy could not decide: read their markets now and plan the batch again,
-        // rather than send each off on its own.
+        const stale = markets.filter((m) => !this.isCurrent(m, now, generation));
+        if (stale.length > 0) await this.read(stale);
+        let all = this.plan(jobs, markets);
+        // Jobs on markets dropped from the copy meanwhile: read those now and plan the batch
+        // again, rather than send each off on its own.
         const recheck = [
           ...new Set(
             all.flatMap((p, i) => (!p.decided && p.stale ? (jobs[i]?.markets ?? []) : [])),
@@ -276,8 +290,7 @@ export class SubmitBatcher {
         ];
         if (recheck.length > 0) {
           await this.read(recheck);
-          for (const market of recheck) fresh.add(market);
-          all = this.plan(jobs, markets, fresh);
+          all = this.plan(jobs, markets);
         }
         // Jobs that wait for writes in flight leave the batch; the rest hold their offers.
         all.forEach((plan, i) => {
@@ -289,6 +302,7 @@ export class SubmitBatcher {
           }
           toWrite.push(w);
           plans.push(plan);
+          accepts.push(jobs[i]?.markets ?? []);
           if (plan.decided && plan.offer) {
             const id = plan.offer.id;
             flight.planned.set(id, (flight.planned.get(id) ?? 0) + w.values.gpuCount);
@@ -299,11 +313,11 @@ export class SubmitBatcher {
         endTurn();
       }
       if (toWrite.length === 0) {
-        this.landed(flight, { outcomes: [], took: new Map(), xid: null }, []);
+        this.landed(flight, { outcomes: [], took: new Map(), xid: null, changed: [] }, []);
         return;
       }
-      items = itemsFor(toWrite, plans);
-      write = await insertJobsAndReserve(db, items);
+      items = itemsFor(toWrite, plans, accepts);
+      write = await insertJobsAndReserve(db, items, this.versionsOf(items));
       this.landed(flight, write, plans);
     } catch (error) {
       this.landed(flight, undefined, []);
@@ -320,8 +334,11 @@ export class SubmitBatcher {
       settle(w, async () => {
         if (!outcome?.created) return existingJob(db, w.values.consumer, w.values.idempotencyKey);
         if (outcome.reserved) return newJob(w.values, lease, w.now);
-        // Nothing fits now: the job waits in the queue for capacity.
-        if (plan?.decided && !plan.offer) return newJob(w.values, undefined, w.now);
+        // Nothing fits now: the job waits in the queue for capacity, unless a market it accepts
+        // gained capacity since the book was read (then it is placed again, now).
+        if (plan?.decided && !plan.offer && !outcome.recheck) {
+          return newJob(w.values, undefined, w.now);
+        }
         // Its offer was taken by another match first, or the book could not decide.
         const busy = new Set<string>(plan?.decided && plan.offer ? [plan.offer.id] : []);
         return retryPlacement(db, w.values, w.now, busy);
@@ -330,11 +347,20 @@ export class SubmitBatcher {
   }
 }
 
-function itemsFor(batch: readonly Waiting[], plans: readonly BatchPlan[]) {
+/**
+ * The write's input: each job with its reservation, or, for one that nothing fits, the markets
+ * it accepts, which the write checks did not gain capacity since they were read.
+ */
+function itemsFor(
+  batch: readonly Waiting[],
+  plans: readonly BatchPlan[],
+  accepts: readonly (readonly string[])[],
+) {
   return batch.map((w, i) => {
     const plan = plans[i];
     if (!plan?.decided || !plan.offer) {
-      return { job: w.values, reservation: undefined, lease: undefined };
+      const verify = plan?.decided ? accepts[i] : undefined;
+      return { job: w.values, reservation: undefined, lease: undefined, verify };
     }
     const { lease, reservation } = reservationFor(
       w.values,
