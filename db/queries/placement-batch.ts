@@ -14,41 +14,39 @@ const insertBatchStatement = prepared(
       select * from jsonb_to_recordset($1::jsonb) as x(
         n int, id uuid, consumer text, kind text, image text, command text, env jsonb,
         gpu_models text[], min_vram_gb int, gpu_count int, regions text[], max_price numeric,
-        max_hours int, idempotency_key text, verify text[])),
-    rin as (
-      select * from jsonb_to_recordset($2::jsonb) as x(
-        job_id uuid, lease_id uuid, market text, offer_id uuid, provider_id uuid, gpus int,
-        price numeric, rate numeric, max_seconds int, chain_job_id text,
-        quote_expires_at timestamptz, alternatives jsonb)),
+        max_hours int, idempotency_key text, verify text[],
+        lease_id uuid, market text, offer_id uuid, provider_id uuid, price numeric, rate numeric,
+        max_seconds int, chain_job_id text, quote_expires_at timestamptz, alternatives jsonb)),
     changed as (
-      select c.m from jsonb_to_recordset($4::jsonb) as c(m text, v bigint)
+      select c.m from jsonb_to_recordset($3::jsonb) as c(m text, v bigint)
       left join market_versions mv on mv.market = c.m
       where coalesce(mv.version, 0) <> c.v),
-    u as (insert into users (address) select distinct consumer from jin order by consumer
+    u as (
+      insert into users (address) select distinct consumer from jin order by consumer
       on conflict do nothing),
-    want as (select market, offer_id, sum(gpus)::int as gpus from rin group by market, offer_id),
+    want as (
+      select market, offer_id, sum(gpu_count)::int as gpus from jin
+      where offer_id is not null group by market, offer_id),
     lk as (
       select k.market, k.id from want w cross join lateral (
         select o.market, o.id from offers o
         where o.market = w.market and o.id = w.offer_id and o.status = 'active'
           and o.gpus_free >= w.gpus
         for update skip locked) k),
-    placed as (select rin.* from rin join lk on lk.market = rin.market and lk.id = rin.offer_id),
     j as (
       insert into jobs (id, consumer, kind, image, command, env, gpu_models, min_vram_gb,
                         gpu_count, regions, max_price_per_gpu_hour, max_hours,
                         idempotency_key, status)
       select jin.id, jin.consumer, jin.kind, jin.image, jin.command, jin.env, jin.gpu_models,
              jin.min_vram_gb, jin.gpu_count, jin.regions, jin.max_price, jin.max_hours,
-             jin.idempotency_key,
-             case when exists (select 1 from placed where placed.job_id = jin.id)
-                  then 'matched' else 'pending' end
-      from jin order by jin.n
+             jin.idempotency_key, case when lk.id is null then 'pending' else 'matched' end
+      from jin left join lk on lk.market = jin.market and lk.id = jin.offer_id
+      order by jin.n
       on conflict (consumer, idempotency_key) do nothing
-      returning id),
+      returning id, status),
+    placed as (select jin.* from jin join j on j.id = jin.id where j.status = 'matched'),
     took as (
-      select placed.market, placed.offer_id, sum(placed.gpus)::int as gpus
-      from placed join j on j.id = placed.job_id group by placed.market, placed.offer_id),
+      select market, offer_id, sum(gpu_count)::int as gpus from placed group by market, offer_id),
     r as (
       update offers o set gpus_free = o.gpus_free - took.gpus, updated_at = now()
       from took where o.market = took.market and o.id = took.offer_id
@@ -57,49 +55,40 @@ const insertBatchStatement = prepared(
       insert into leases (id, market, job_id, offer_id, provider_id, consumer, gpu_count,
                           price_per_gpu_hour, rate_per_second, max_seconds, chain_job_id,
                           quote_expires_at)
-      select p.lease_id, p.market, p.job_id, p.offer_id, p.provider_id, jin.consumer, p.gpus,
+      select p.lease_id, p.market, p.id, p.offer_id, p.provider_id, p.consumer, p.gpu_count,
              p.price, p.rate, p.max_seconds, p.chain_job_id, p.quote_expires_at
-      from placed p join j on j.id = p.job_id join jin on jin.id = p.job_id
-      returning id, job_id),
+      from placed p),
     a as (
       insert into lease_alternatives (market, lease_id, offer_id, provider_id,
                                       ask_wei_per_gpu_hour, reason)
-      select p.market, l.id, x.offer_id, x.provider_id, x.ask, x.reason
-      from l join placed p on p.lease_id = l.id
-      cross join jsonb_to_recordset(p.alternatives) as x(
+      select p.market, p.lease_id, x.offer_id, x.provider_id, x.ask, x.reason
+      from placed p cross join jsonb_to_recordset(p.alternatives) as x(
         offer_id uuid, provider_id uuid, ask numeric, reason text)),
     e as (
       insert into market_events (aggregate, aggregate_id, type, from_status, to_status, actor, data)
-      select v.aggregate, v.aggregate_id, v.type, v.from_status, v.to_status, v.actor, v.data
-      from (
-        select jin.n, 1 as k, 'job' as aggregate, jin.id as aggregate_id,
-               'job.submitted' as type, null as from_status, 'pending' as to_status,
-               jin.consumer as actor,
-               jsonb_build_object('gpuCount', jin.gpu_count,
-                                  'maxPricePerGpuHour', jin.max_price::text) as data
-        from jin join j on j.id = jin.id
-        union all
-        select jin.n, 2, 'job', jin.id, 'job.matched', 'pending', 'matched', jin.consumer,
-               jsonb_build_object('leaseId', p.lease_id, 'offerId', p.offer_id,
-                                  'market', p.market)
-        from l join placed p on p.lease_id = l.id join jin on jin.id = p.job_id
-        union all
-        select jin.n, 3, 'lease', p.lease_id, 'lease.reserved', null, 'reserved', jin.consumer,
-               jsonb_build_object('jobId', p.job_id, 'offerId', p.offer_id, 'gpus', p.gpus)
-        from l join placed p on p.lease_id = l.id join jin on jin.id = p.job_id
-      ) v
-      order by v.n, v.k)
-    select jin.id::text as id,
-           exists (select 1 from j where j.id = jin.id) as created,
-           exists (select 1 from l where l.job_id = jin.id) as reserved,
+      select v.aggregate, v.aggregate_id, v.type, v.from_status, v.to_status, jin.consumer, v.data
+      from jin join j on j.id = jin.id
+      cross join lateral (values
+        (1, 'job', jin.id, 'job.submitted', null, 'pending',
+         jsonb_build_object('gpuCount', jin.gpu_count, 'maxPricePerGpuHour', jin.max_price::text)),
+        (2, 'job', jin.id, 'job.matched', 'pending', 'matched',
+         jsonb_build_object('leaseId', jin.lease_id, 'offerId', jin.offer_id, 'market', jin.market)),
+        (3, 'lease', jin.lease_id, 'lease.reserved', null, 'reserved',
+         jsonb_build_object('jobId', jin.id, 'offerId', jin.offer_id, 'gpus', jin.gpu_count))
+      ) v(k, aggregate, aggregate_id, type, from_status, to_status, data)
+      where v.k = 1 or j.status = 'matched'
+      order by jin.n, v.k)
+    select j.id is not null as created, coalesce(j.status = 'matched', false) as reserved,
            coalesce(jin.verify && (select array_agg(m) from changed), false) as recheck,
            case when (select count(*) from r) <> (select count(*) from took)
-                then market_abort($3::text) else 1 end as ok,
-           (select coalesce(json_agg(json_build_object('offer', t.offer_id, 'gpus', t.gpus)), '[]')
-            from took t) as took,
-           (select min(r.xmin::text) from r) as xid,
-           (select coalesce(json_agg(m), '[]') from changed) as changed
-    from jin order by jin.n`,
+                then market_abort($2::text) else 1 end as ok,
+           -- The batch's figures, on the first row only.
+           case when jin.n = 0 then
+             (select coalesce(json_agg(json_build_object('offer', t.offer_id, 'gpus', t.gpus)), '[]')
+              from took t) end as took,
+           case when jin.n = 0 then (select min(r.xmin::text) from r) end as xid,
+           case when jin.n = 0 then (select coalesce(json_agg(m), '[]') from changed) end as changed
+    from jin left join j on j.id = jin.id order by jin.n`,
 );
 
 export type BatchWrite = {
@@ -138,7 +127,7 @@ export async function insertJobsAndReserve(
   }[],
   marketVersions: ReadonlyMap<string, string> = new Map(),
 ): Promise<BatchWrite> {
-  const jobs = items.map(({ job: j, verify }, n) => ({
+  const jobs = items.map(({ job: j, verify, reservation: r }, n) => ({
     n,
     id: j.id,
     consumer: j.consumer,
@@ -154,43 +143,33 @@ export async function insertJobsAndReserve(
     max_hours: j.maxHours,
     idempotency_key: j.idempotencyKey,
     verify: verify ?? null,
+    ...(r && {
+      lease_id: r.leaseId,
+      market: r.offer.market,
+      offer_id: r.offer.id,
+      provider_id: r.offer.providerId,
+      price: r.pricePerGpuHour.toString(),
+      rate: r.ratePerSecond.toString(),
+      max_seconds: r.maxSeconds,
+      chain_job_id: r.chainJobId,
+      quote_expires_at: r.quoteExpiresAt.toISOString(),
+      alternatives: r.alternatives.map((a) => ({
+        offer_id: a.offerId,
+        provider_id: a.providerId,
+        ask: a.askWeiPerGpuHour.toString(),
+        reason: a.reason,
+      })),
+    }),
   }));
-  const reservations = items.flatMap(({ reservation: r }) =>
-    r
-      ? [
-          {
-            job_id: r.jobId,
-            lease_id: r.leaseId,
-            market: r.offer.market,
-            offer_id: r.offer.id,
-            provider_id: r.offer.providerId,
-            gpus: r.gpuCount,
-            price: r.pricePerGpuHour.toString(),
-            rate: r.ratePerSecond.toString(),
-            max_seconds: r.maxSeconds,
-            chain_job_id: r.chainJobId,
-            quote_expires_at: r.quoteExpiresAt.toISOString(),
-            alternatives: r.alternatives.map((a) => ({
-              offer_id: a.offerId,
-              provider_id: a.providerId,
-              ask: a.askWeiPerGpuHour.toString(),
-              reason: a.reason,
-            })),
-          },
-        ]
-      : [],
-  );
   const rows = await runPrepared<{
-    id: string;
     created: boolean;
     reserved: boolean;
     recheck: boolean;
-    took: { offer: string; gpus: number }[];
+    took: { offer: string; gpus: number }[] | null;
     xid: string | null;
-    changed: string[];
+    changed: string[] | null;
   }>(executor, insertBatchStatement, [
     JSON.stringify(jobs),
-    JSON.stringify(reservations),
     BATCH_LOST_OFFER,
     JSON.stringify([...marketVersions].map(([m, v]) => ({ m, v }))),
   ]);

@@ -12,7 +12,6 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { uint256 } from "./columns";
-import { jobs } from "./jobs";
 import { offers } from "./offers";
 
 export const leaseStatuses = [
@@ -38,9 +37,11 @@ export const leases = pgTable(
   {
     id: uuid("id").notNull().defaultRandom(),
     market: text("market").notNull(),
-    jobId: uuid("job_id")
-      .notNull()
-      .references(() => jobs.id),
+    /**
+     * No foreign key: jobs are distributed by consumer and leases by market on Citus, which
+     * cannot enforce a key across the two; the lease is only ever written with its job.
+     */
+    jobId: uuid("job_id").notNull(),
     offerId: uuid("offer_id").notNull(),
     providerId: uuid("provider_id").notNull(),
     consumer: text("consumer").notNull(),
@@ -94,10 +95,11 @@ export type AlternativeReason = (typeof alternativeReasons)[number];
 
 /**
  * For each placement, the other offers that were feasible or nearly so and why they lost, so a
- * provider can see the matches it missed. Co-located with the lease (same market). No foreign
- * key to the lease: the rows are only ever written by the statement that writes their lease (so
- * they cannot dangle), and at about seven per placement the key check was a tenth of the cost
- * of a match.
+ * provider can see the matches it missed. Co-located with the lease (same market). An
+ * append-only log read by provider (its one index): no foreign key to the lease and no primary
+ * key, since the rows are only ever written by the statement that writes their lease (so they
+ * cannot dangle or repeat), and at up to eight per placement each extra index entry or key
+ * check was a noticeable share of the cost of a match.
  */
 export const leaseAlternatives = pgTable(
   "lease_alternatives",
@@ -110,8 +112,5 @@ export const leaseAlternatives = pgTable(
     reason: text("reason").$type<AlternativeReason>().notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ name: "lease_alternatives_pkey", columns: [t.market, t.leaseId, t.offerId] }),
-    index("lease_alternatives_provider_idx").on(t.providerId, t.createdAt),
-  ],
+  (t) => [index("lease_alternatives_provider_idx").on(t.providerId, t.createdAt)],
 );

@@ -43,9 +43,15 @@ export function candidatesFromBook(
   for (const market of markets) {
     if (book.unknown?.has(market)) return undefined;
     const listed = book.markets.get(market) ?? [];
-    const live = listed.filter((o) => o.gpusFree > 0);
-    const fits = live.filter((o) => isFeasible(job, o)).slice(0, limits.perMarket);
-    const cheapest = live.find((o) => o.minHours <= job.maxHours && o.maxHours >= job.maxHours);
+    // In one pass over the live offers: the first `perMarket` that fit, and the cheapest one
+    // open for the job's duration.
+    const fits: MatchOffer[] = [];
+    let cheapest: MatchOffer | undefined;
+    for (const o of listed) {
+      if (o.gpusFree <= 0) continue;
+      if (!cheapest && o.minHours <= job.maxHours && o.maxHours >= job.maxHours) cheapest = o;
+      if (fits.length < limits.perMarket && isFeasible(job, o)) fits.push(o);
+    }
     if (cheapest && !isFeasible(job, cheapest)) nearMisses.push(cheapest);
     if (listed.length < book.depth || fits.length >= limits.perMarket) {
       feasible.push(...fits);

@@ -3,11 +3,13 @@ import {
   chooseOffer,
   compareJobsForRematch,
   failuresOf,
+  isFeasible,
   rankFeasible,
   ratePerSecond,
 } from "./feasibility";
 import { job, offer } from "./fixtures";
 import type { FailureKind } from "./types";
+import { makeJobs, makeOffers } from "./workload";
 
 describe("failuresOf", () => {
   const cases: [string, Parameters<typeof job>[0], Parameters<typeof offer>[0], FailureKind[]][] = [
@@ -32,6 +34,23 @@ describe("failuresOf", () => {
   ];
   it.each(cases)("%s", (_name, j, o, expected) => {
     expect(failuresOf(job(j), offer(o))).toEqual(expected);
+    expect(isFeasible(job(j), offer(o))).toBe(expected.length === 0);
+  });
+
+  it("isFeasible agrees with failuresOf on a generated market", () => {
+    const offers = makeOffers(300, 21);
+    const jobs = makeJobs(300, 22);
+    let feasible = 0;
+    for (const j of jobs) {
+      for (const o of offers) {
+        const fits = failuresOf(j, o).length === 0;
+        expect(isFeasible(j, o)).toBe(fits);
+        if (fits) feasible++;
+      }
+    }
+    // Both outcomes occur, so the comparison means something.
+    expect(feasible).toBeGreaterThan(0);
+    expect(feasible).toBeLessThan(300 * 300);
   });
 });
 

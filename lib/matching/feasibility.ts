@@ -13,8 +13,18 @@ export function failuresOf(job: MatchJob, offer: MatchOffer): FailureKind[] {
   return out;
 }
 
+/** failuresOf(job, offer) is empty, without building it (the matching's innermost test). */
 export function isFeasible(job: MatchJob, offer: MatchOffer): boolean {
-  return failuresOf(job, offer).length === 0;
+  return (
+    offer.providerOnline &&
+    offer.gpusFree >= job.gpuCount &&
+    offer.askWeiPerGpuHour <= job.maxPricePerGpuHour &&
+    job.maxHours <= offer.maxHours &&
+    job.maxHours >= offer.minHours &&
+    (job.minVramGb == null || offer.vramGb >= job.minVramGb) &&
+    (job.gpuModels.length === 0 || job.gpuModels.includes(offer.gpuModel)) &&
+    (job.regions.length === 0 || job.regions.includes(offer.region))
+  );
 }
 
 /** The market's order of preference: cheapest ask, then most reliable, then oldest, then id. */
