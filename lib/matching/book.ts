@@ -109,19 +109,29 @@ export function planBatch(
 ): BatchPlan[] {
   const { busy = new Map() } = options;
   const waiting = new Set(options.waiting);
-  const markets = new Map<string, MatchOffer[]>();
+  // The batch's own view of the book: a market's list is copied only when the batch changes it.
+  const markets = new Map(book.markets);
+  const copied = new Set<string>();
+  const own = (market: string): MatchOffer[] => {
+    let list = markets.get(market) ?? [];
+    if (!copied.has(market)) {
+      list = [...list];
+      markets.set(market, list);
+      copied.add(market);
+    }
+    return list;
+  };
   /** Offers held by writes in flight, as they were before those writes. */
   const held = new Map<string, MatchOffer>();
-  for (const [market, list] of book.markets) {
-    markets.set(
-      market,
-      list.map((o) => {
+  if (busy.size > 0) {
+    for (const [market, list] of book.markets) {
+      list.forEach((o, i) => {
         const gpus = busy.get(o.id);
-        if (!gpus) return o;
+        if (!gpus) return;
         held.set(o.id, o);
-        return { ...o, gpusFree: Math.max(0, o.gpusFree - gpus) };
-      }),
-    );
+        own(market)[i] = { ...o, gpusFree: Math.max(0, o.gpusFree - gpus) };
+      });
+    }
   }
   const local: Book = { depth: book.depth, markets, unknown: book.unknown };
   return jobs.map((job) => {
@@ -148,7 +158,7 @@ export function planBatch(
       skipped.add(o.id);
     }
     if (offer) {
-      const list = markets.get(offer.market) as MatchOffer[];
+      const list = own(offer.market);
       const i = list.findIndex((o) => o.id === offer.id);
       list[i] = { ...offer, gpusFree: offer.gpusFree - job.want.gpuCount };
     }

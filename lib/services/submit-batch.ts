@@ -15,15 +15,19 @@ export const MAX_BATCH = 64;
 export const BOOK_DEPTH = 12;
 /**
  * Batches in flight at once. They plan one at a time, in arrival order, and their writes overlap:
- * a batch planned while others write leaves the offers they hold alone, as `SKIP LOCKED` would.
+ * a batch planned while another writes leaves the offers that one holds alone, as `SKIP LOCKED`
+ * would. Two measured best on two cores (more stages made batches smaller and each submit dearer).
  */
-export const SUBMIT_STAGES = Number(process.env.MARKET_SUBMIT_STAGES ?? 3);
+export const SUBMIT_STAGES = 2;
 /**
  * How long a market's book, read by one batch, serves the next ones (kept up to date with what
- * they take). Writes to offers from this process outside the batches end it at once; writes from
- * other processes are seen within this age. 0 reads the book for every batch.
+ * they take). Writes to offers from this process outside the batches end it at once; a job this
+ * copy would queue as pending is checked against the market's version in the write itself, so a
+ * capacity gain anywhere is never missed; what another process took is found when its row lock
+ * is checked (the job then retries on its own). So the age only bounds how long a cheaper offer
+ * freed by another process can go unseen by a job that something else already fits.
  */
-export const BOOK_MAX_AGE_MS = 250;
+export const BOOK_MAX_AGE_MS = 1000;
 
 /** A market's book as last known, and its version (market_versions) when it was read. */
 type CachedMarket = { offers: MatchOffer[]; version: string; readAt: number; generation: number };
