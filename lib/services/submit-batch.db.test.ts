@@ -4,7 +4,7 @@ import { type DbHandle, queryRows } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
 import { submitJobInput } from "@/lib/market/schemas";
 import { cancelJob, submitJob } from "./jobs";
-import { SUBMIT_STAGES } from "./submit-batch";
+import { SUBMIT_STAGES, submitBatcher } from "./submit-batch";
 import { jobInput, offerBooks, parseJob, seedOffer, seedProvider, wallet } from "./testing";
 
 /**
@@ -182,6 +182,29 @@ describe(`submit batches on ${testDriver()}`, () => {
     const b = await submitJob(handle.db, wallet(0xb601), parseJob(model));
     expect(b.job.status).toBe("matched");
     expect(b.lease?.offerId).toBe(listed?.id);
+  });
+
+  it("a job waiting for a write in flight is planned again once, when that write lands", async () => {
+    const p = await seedProvider(handle.db, 66);
+    const offer = await seedOffer(handle.db, p.address, {
+      gpuModel: "rtx3090-24gb",
+      region: "ap-northeast",
+      gpusTotal: 4,
+    });
+    const want = { gpuModels: ["rtx3090-24gb"], regions: ["ap-northeast"] };
+    const stats = submitBatcher(handle.db).stats;
+    const before = { ...stats };
+    // The first takes the only offer; the second, planned while that write is in flight, could
+    // only go there (if the first write failed), so it waits for it.
+    const [a, b] = await Promise.all([
+      submitJob(handle.db, wallet(0xb700), parseJob({ ...want, gpuCount: 4 })),
+      submitJob(handle.db, wallet(0xb701), parseJob({ ...want, gpuCount: 2 })),
+    ]);
+    expect(a.lease?.offerId).toBe(offer.id);
+    expect(b.job.status).toBe("pending");
+    // Planned: the first, the second (it waits: nothing to write), the second again.
+    expect(stats.planned - before.planned).toBe(3);
+    expect(stats.written - before.written).toBe(2);
   });
 
   it("many waves of simultaneous submits keep every offer's books balanced", async () => {

@@ -61,6 +61,8 @@ type Returned = { index: number; xid: string; took: ReadonlyMap<string, number> 
  * then retries on its own), never over-allocate.
  */
 export class SubmitBatcher {
+  /** Batches planned and statements written so far (for diagnostics and tests). */
+  readonly stats = { planned: 0, written: 0 };
   private queue: Waiting[] = [];
   private inFlight = 0;
   /** Resolves when the batch before may no longer change the book: the next one plans then. */
@@ -300,6 +302,7 @@ export class SubmitBatcher {
           await this.read(recheck);
           all = this.plan(jobs, markets);
         }
+        this.stats.planned++;
         // Jobs that wait for writes in flight leave the batch; the rest hold their offers.
         all.forEach((plan, i) => {
           const w = batch[i] as Waiting;
@@ -321,10 +324,13 @@ export class SubmitBatcher {
         endTurn();
       }
       if (toWrite.length === 0) {
-        this.landed(flight, { outcomes: [], took: new Map(), xid: null, changed: [] }, []);
+        // Every job waits for a write in flight: nothing to write, and nothing to wake them for
+        // until that write lands.
+        this.flights.delete(flight);
         return;
       }
       items = itemsFor(toWrite, plans, accepts);
+      this.stats.written++;
       write = await insertJobsAndReserve(db, items, this.versionsOf(items));
       this.landed(flight, write, plans);
     } catch (error) {
