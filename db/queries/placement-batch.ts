@@ -115,7 +115,9 @@ export const BATCH_LOST_OFFER = "an offer locked for the batch could not be upda
  * consumer already used its idempotency key is not written (`created` false) and takes nothing.
  * Keys must be distinct within a batch. `outcomes` are in the order of `items`; `took` is the GPUs
  * taken per offer and `xid` the transaction that took them (the offers' new row versions carry it
- * as xmin), so a batch planned meanwhile can tell whether its read already saw them.
+ * as xmin), so the batcher can tell whether a read of the book already saw them. A job going in
+ * as pending carries `verify`, the markets it accepts: if one of them moved past the version in
+ * `marketVersions` (capacity appeared since the book was read), its outcome says `recheck`.
  */
 export async function insertJobsAndReserve(
   executor: Executor,
