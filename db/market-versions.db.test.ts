@@ -39,23 +39,24 @@ describe(`market versions on ${testDriver()}`, () => {
     });
     let v = await version(market);
     expect(v).toBe(before + 1);
-    const step = async (change: ReturnType<typeof sql>, moves: boolean) => {
+    const step = async (change: string, moves: boolean) => {
       await handle.db.execute(
-        sql`update offers set ${change} where market = ${market} and id = ${offer.id}::uuid`,
+        sql`update offers set ${sql.raw(change)} where market = ${market} and id = ${offer.id}::uuid`,
       );
       const now = await version(market);
-      expect({ change: String(now - v) }).toEqual({ change: moves ? "1" : "0" });
+      // The change is named in the comparison, so a failure says which step it was.
+      expect({ change, moved: now - v }).toEqual({ change, moved: moves ? 1 : 0 });
       v = now;
     };
-    await step(sql`gpus_free = gpus_free - 3, updated_at = now()`, false); // a match takes GPUs
-    await step(sql`gpus_free = gpus_free + 1`, true); // a lease releases them
-    await step(sql`status = 'paused'`, true);
-    await step(sql`status = 'active'`, true);
-    await step(sql`ask_wei_per_gpu_hour = 3000`, false); // dearer: no job gains
-    await step(sql`ask_wei_per_gpu_hour = 1000`, true);
-    await step(sql`min_hours = 1`, true);
-    await step(sql`max_hours = 20`, true);
-    await step(sql`max_hours = 15`, false);
+    await step("gpus_free = gpus_free - 3, updated_at = now()", false); // a match takes GPUs
+    await step("gpus_free = gpus_free + 1", true); // a lease releases them
+    await step("status = 'paused'", true);
+    await step("status = 'active'", true);
+    await step("ask_wei_per_gpu_hour = 3000", false); // dearer: no job gains
+    await step("ask_wei_per_gpu_hour = 1000", true);
+    await step("min_hours = 1", true);
+    await step("max_hours = 20", true);
+    await step("max_hours = 15", false);
     await handle.db.execute(
       sql`update providers set status = 'offline' where id = ${p.provider.id}::uuid`,
     );

@@ -22,6 +22,9 @@ type Waiting = {
   reject: (error: unknown) => void;
 };
 
+/** A submit of the batch being written, with the engine's plan and the markets it accepts. */
+type Planned = { w: Waiting; plan: BatchPlan; markets: readonly string[] };
+
 /** A batch's write while it is in flight: the GPUs it plans to take, per offer id. */
 type Flight = { planned: Map<string, number> };
 
@@ -109,12 +112,12 @@ export class SubmitBatcher {
    * saw them), markets where a planned offer was lost are dropped, and the submits waiting for
    * writes in flight go back to the head of the queue.
    */
-  private landed(flight: Flight, write: BatchWrite | undefined, plans: readonly BatchPlan[]) {
+  private landed(flight: Flight, write: BatchWrite | undefined, planned: readonly Planned[]) {
     this.flights.delete(flight);
     this.copy.landed(write);
     if (write) {
       for (const market of write.changed) this.copy.drop(market);
-      plans.forEach((plan, i) => {
+      planned.forEach(({ plan }, i) => {
         const outcome = write.outcomes[i];
         if (plan.decided && plan.offer && outcome?.created && !outcome.reserved) {
           this.copy.drop(plan.offer.market);
@@ -136,9 +139,8 @@ export class SubmitBatcher {
       endTurn = resolve;
     });
     const flight: Flight = { planned: new Map() };
-    const toWrite: Waiting[] = [];
-    const plans: BatchPlan[] = [];
-    const accepts: (readonly string[])[] = [];
+    /** Set once the batch is planned: the submits it writes (the others wait). */
+    let planned: Planned[] | undefined;
     let items: ReturnType<typeof itemsFor> = [];
     let write: BatchWrite;
     try {
@@ -165,61 +167,62 @@ export class SubmitBatcher {
         }
         this.stats.planned++;
         // Jobs that wait for writes in flight leave the batch; the rest hold their offers.
+        const writing: Planned[] = [];
         all.forEach((plan, i) => {
           const w = batch[i] as Waiting;
+          const markets = jobs[i]?.markets ?? [];
           if (!plan.decided && plan.wait) {
             this.waiting.push(w);
-            for (const m of jobs[i]?.markets ?? []) this.waitingMarkets.add(m);
+            for (const m of markets) this.waitingMarkets.add(m);
             return;
           }
-          toWrite.push(w);
-          plans.push(plan);
-          accepts.push(jobs[i]?.markets ?? []);
+          writing.push({ w, plan, markets });
           if (plan.decided && plan.offer) {
             const id = plan.offer.id;
             flight.planned.set(id, (flight.planned.get(id) ?? 0) + w.values.gpuCount);
           }
         });
         this.flights.add(flight);
+        planned = writing;
       } finally {
         endTurn();
       }
-      if (toWrite.length === 0) {
+      if (planned.length === 0) {
         // Every job waits for a write in flight: nothing to write, and nothing to wake them for
         // until that write lands.
         this.flights.delete(flight);
         return;
       }
-      items = itemsFor(toWrite, plans, accepts);
+      items = itemsFor(planned);
       this.stats.written++;
       write = await insertJobsAndReserve(
         db,
         items,
         this.copy.versionsOf(items.flatMap((item) => item.verify ?? [])),
       );
-      this.landed(flight, write, plans);
+      this.landed(flight, write, planned);
     } catch (error) {
       this.landed(flight, undefined, []);
       // Whatever failed (a bad row, a lost connection), each submit goes on alone and fails alone.
-      const rest = toWrite.length > 0 || plans.length > 0 ? toWrite : batch;
+      // Planned: the submits that were to be written (the waiting ones go on waiting); else all.
+      const rest = planned ? planned.map((p) => p.w) : batch;
       console.warn(`submit batch of ${rest.length} failed, placing one by one: ${String(error)}`);
       await Promise.all(rest.map((w) => submitOne(db, w.values, w.now).then(w.resolve, w.reject)));
       return;
     }
-    toWrite.forEach((w, i) => {
+    planned.forEach(({ w, plan }, i) => {
       const outcome = write.outcomes[i];
-      const plan = plans[i];
       const lease = items[i]?.lease;
       settle(w, async () => {
         if (!outcome?.created) return existingJob(db, w.values.consumer, w.values.idempotencyKey);
         if (outcome.reserved) return newJob(w.values, lease, w.now);
         // Nothing fits now: the job waits in the queue for capacity, unless a market it accepts
         // gained capacity since the book was read (then it is placed again, now).
-        if (plan?.decided && !plan.offer && !outcome.recheck) {
+        if (plan.decided && !plan.offer && !outcome.recheck) {
           return newJob(w.values, undefined, w.now);
         }
         // Its offer was taken by another match first, or the book could not decide.
-        const busy = new Set<string>(plan?.decided && plan.offer ? [plan.offer.id] : []);
+        const busy = new Set<string>(plan.decided && plan.offer ? [plan.offer.id] : []);
         return retryPlacement(db, w.values, w.now, busy);
       });
     });
@@ -230,15 +233,10 @@ export class SubmitBatcher {
  * The write's input: each job with its reservation, or, for one that nothing fits, the markets
  * it accepts, which the write checks did not gain capacity since they were read.
  */
-function itemsFor(
-  batch: readonly Waiting[],
-  plans: readonly BatchPlan[],
-  accepts: readonly (readonly string[])[],
-) {
-  return batch.map((w, i) => {
-    const plan = plans[i];
-    if (!plan?.decided || !plan.offer) {
-      const verify = plan?.decided ? accepts[i] : undefined;
+function itemsFor(planned: readonly Planned[]) {
+  return planned.map(({ w, plan, markets }) => {
+    if (!plan.decided || !plan.offer) {
+      const verify = plan.decided ? markets : undefined;
       return { job: w.values, reservation: undefined, lease: undefined, verify };
     }
     const { lease, reservation } = reservationFor(
