@@ -3,6 +3,10 @@
 //! Events carry no timestamps, chain id or contract address: block time is in
 //! the block, and the derived deadlines are readable through the views. This
 //! keeps a scenario's logs identical on every chain.
+//!
+//! The `sol!` block declares them (topics, the exported ABI, decoding in tests);
+//! the contract emits them with [`emit!`], which writes the topics and data
+//! words through one routine rather than a generated encoder per event.
 
 use alloy_sol_types::sol;
 
@@ -30,13 +34,18 @@ sol! {
         uint256 escrow,
         uint256 collateral
     );
+    /// The provider (or its signer) acknowledged the start of a funded job.
+    #[derive(Debug, PartialEq, Eq)]
+    event JobStarted(bytes32 indexed jobId, address indexed provider);
     /// The provider reported usage and a result hash; the challenge window opens.
     #[derive(Debug, PartialEq, Eq)]
     event ResultSubmitted(bytes32 indexed jobId, address indexed provider, uint64 usedSeconds, bytes32 resultHash);
     /// The consumer disputed the result.
     #[derive(Debug, PartialEq, Eq)]
     event JobDisputed(bytes32 indexed jobId, address indexed consumer);
-    /// The arbiter settled a dispute. `consumerAmount` includes `slashed`.
+    /// A dispute was settled: by the arbiter, or (`timedOut`) by anyone after the
+    /// dispute timeout with the job's default split and no slash.
+    /// `consumerAmount` includes `slashed`.
     #[derive(Debug, PartialEq, Eq)]
     event DisputeResolved(
         bytes32 indexed jobId,
@@ -45,12 +54,14 @@ sol! {
         uint256 providerAmount,
         uint256 consumerAmount,
         uint256 fee,
-        uint256 slashed
+        uint256 slashed,
+        bool timedOut
     );
     /// An undisputed job was settled after its challenge window.
     #[derive(Debug, PartialEq, Eq)]
     event JobFinalized(bytes32 indexed jobId, uint256 providerAmount, uint256 fee, uint256 consumerRefund);
-    /// A job passed its deadline without a result: escrow refunded, collateral slashed to the consumer.
+    /// A no-show: the job was not acknowledged by its start deadline, or had no
+    /// result by its deadline. Escrow refunded, collateral slashed to the consumer.
     #[derive(Debug, PartialEq, Eq)]
     event JobExpired(bytes32 indexed jobId, uint256 consumerRefund, uint256 slashed);
     /// `account` withdrew its whole balance.
@@ -64,8 +75,11 @@ sol! {
         uint64 unstakeCooldown,
         uint64 challengeWindow,
         uint64 startGraceSeconds,
+        uint64 maxJobSeconds,
+        uint64 disputeTimeout,
         uint16 collateralBps,
-        uint16 noShowSlashBps
+        uint16 noShowSlashBps,
+        uint16 disputeDefaultPayBps
     );
     /// The owner set the arbiter.
     #[derive(Debug, PartialEq, Eq)]
@@ -82,4 +96,18 @@ sol! {
     /// The owner lifted the pause.
     #[derive(Debug, PartialEq, Eq)]
     event Unpaused(address account);
+}
+
+/// `emit!(self, JobStarted[job_id, provider]())` logs that event of the `sol!`
+/// block: its indexed fields in brackets, the others in parentheses, each in
+/// declaration order.
+#[macro_export]
+macro_rules! emit {
+    ($market:expr, $event:ident [$($topic:expr),* $(,)?] ($($data:expr),* $(,)?)) => {
+        $market.log(
+            <$crate::events::$event as ::alloy_sol_types::SolEvent>::SIGNATURE_HASH,
+            &[$($crate::word::ToWord::word($topic)),*],
+            &[$($crate::word::ToWord::word($data)),*],
+        )
+    };
 }

@@ -25,10 +25,10 @@ pub const VERSION_HASH: [u8; 32] = Keccak256::new().update(b"1").finalize();
 pub const ECRECOVER: Address = address!("0000000000000000000000000000000000000001");
 
 /// Half the secp256k1 group order: signatures with a larger `s` are malleable twins.
-const HALF_ORDER: U256 = U256::from_be_bytes([
+const HALF_ORDER: [u8; 32] = [
     0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
-]);
+];
 
 /// The terms a provider's signer commits to; `consumer` is the account allowed to fund.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,27 +87,26 @@ pub fn domain_separator(chain_id: u64, verifying_contract: Address) -> B256 {
     keccak(buf)
 }
 
-/// Recovers the address that produced the 65-byte `r || s || v` `signature`
-/// over `digest`, with `v` in {27, 28} or {0, 1}.
+/// Recovers the address that signed `digest` from an EIP-2098 compact
+/// signature: `r`, and `y_parity_and_s` (the top bit is the y parity, the other
+/// 255 bits are `s`). A 65-byte `r || s || v` signature converts to it without
+/// loss (viem: `signatureToCompactSignature`).
 ///
-/// Returns `None` for a malformed or malleable (high-`s`) signature, or when the
-/// precompile finds no key.
-pub fn recover(host: &impl Host, digest: B256, signature: &[u8]) -> Option<Address> {
-    if signature.len() != 65 {
-        return None;
-    }
-    let v = match signature[64] {
-        0 | 27 => 27u8,
-        1 | 28 => 28u8,
-        _ => return None,
-    };
-    if U256::from_be_slice(&signature[32..64]) > HALF_ORDER {
+/// Returns `None` for a malleable (high-`s`) signature, or when the precompile
+/// finds no key (zero or out-of-range `r` or `s`).
+pub fn recover(host: &impl Host, digest: B256, r: B256, y_parity_and_s: B256) -> Option<Address> {
+    let mut s = y_parity_and_s.0;
+    let y_parity = s[0] >> 7;
+    s[0] &= 0x7f;
+    // Big-endian byte arrays compare as the numbers they encode.
+    if s > HALF_ORDER {
         return None;
     }
     let mut input = [0u8; 128];
     input[..32].copy_from_slice(digest.as_slice());
-    input[63] = v;
-    input[64..128].copy_from_slice(&signature[..64]);
+    input[63] = 27 + y_parity;
+    input[64..96].copy_from_slice(r.as_slice());
+    input[96..].copy_from_slice(&s);
     let output = static_call(host, Call::new(), ECRECOVER, &input).ok()?;
     if output.len() != 32 {
         return None;
