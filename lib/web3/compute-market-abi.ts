@@ -82,6 +82,16 @@ export const computeMarketAbi = [
       {
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "name": "InvalidJobId",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "name": "",
+        "type": "bytes32"
       },
       {
         "name": "",
@@ -114,6 +124,20 @@ export const computeMarketAbi = [
       }
     ],
     "name": "JobExists",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint64"
+      },
+      {
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "name": "JobTooLong",
     "type": "error"
   },
   {
@@ -313,6 +337,11 @@ export const computeMarketAbi = [
         "name": "slashed",
         "type": "uint256",
         "indexed": false
+      },
+      {
+        "name": "timedOut",
+        "type": "bool",
+        "indexed": false
       }
     ],
     "name": "DisputeResolved",
@@ -442,6 +471,23 @@ export const computeMarketAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "name": "jobId",
+        "type": "bytes32",
+        "indexed": true
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true
+      }
+    ],
+    "name": "JobStarted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "name": "previousOwner",
         "type": "address",
         "indexed": true
@@ -484,12 +530,27 @@ export const computeMarketAbi = [
         "indexed": false
       },
       {
+        "name": "maxJobSeconds",
+        "type": "uint64",
+        "indexed": false
+      },
+      {
+        "name": "disputeTimeout",
+        "type": "uint64",
+        "indexed": false
+      },
+      {
         "name": "collateralBps",
         "type": "uint16",
         "indexed": false
       },
       {
         "name": "noShowSlashBps",
+        "type": "uint16",
+        "indexed": false
+      },
+      {
+        "name": "disputeDefaultPayBps",
         "type": "uint16",
         "indexed": false
       }
@@ -650,6 +711,18 @@ export const computeMarketAbi = [
         "type": "bytes32"
       }
     ],
+    "name": "acknowledgeStart",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "name": "job_id",
+        "type": "bytes32"
+      }
+    ],
     "name": "cancelExpired",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -714,8 +787,12 @@ export const computeMarketAbi = [
         "type": "uint64"
       },
       {
-        "name": "signature",
-        "type": "bytes"
+        "name": "r",
+        "type": "bytes32"
+      },
+      {
+        "name": "y_parity_and_s",
+        "type": "bytes32"
       }
     ],
     "name": "fundJob",
@@ -770,6 +847,14 @@ export const computeMarketAbi = [
       },
       {
         "name": "",
+        "type": "uint64"
+      },
+      {
+        "name": "",
+        "type": "uint64"
+      },
+      {
+        "name": "",
         "type": "bytes32"
       },
       {
@@ -779,6 +864,22 @@ export const computeMarketAbi = [
       {
         "name": "",
         "type": "uint64"
+      },
+      {
+        "name": "",
+        "type": "uint64"
+      },
+      {
+        "name": "",
+        "type": "uint64"
+      },
+      {
+        "name": "",
+        "type": "uint16"
+      },
+      {
+        "name": "",
+        "type": "uint16"
       },
       {
         "name": "",
@@ -827,6 +928,18 @@ export const computeMarketAbi = [
       {
         "name": "",
         "type": "uint64"
+      },
+      {
+        "name": "",
+        "type": "uint64"
+      },
+      {
+        "name": "",
+        "type": "uint64"
+      },
+      {
+        "name": "",
+        "type": "uint16"
       },
       {
         "name": "",
@@ -883,43 +996,6 @@ export const computeMarketAbi = [
       {
         "name": "",
         "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "name": "job_id",
-        "type": "bytes32"
-      },
-      {
-        "name": "consumer",
-        "type": "address"
-      },
-      {
-        "name": "provider",
-        "type": "address"
-      },
-      {
-        "name": "rate_per_second",
-        "type": "uint256"
-      },
-      {
-        "name": "max_seconds",
-        "type": "uint64"
-      },
-      {
-        "name": "expires_at",
-        "type": "uint64"
-      }
-    ],
-    "name": "quoteDigest",
-    "outputs": [
-      {
-        "name": "",
-        "type": "bytes32"
       }
     ],
     "stateMutability": "view",
@@ -1004,11 +1080,23 @@ export const computeMarketAbi = [
         "type": "uint64"
       },
       {
+        "name": "max_job_seconds",
+        "type": "uint64"
+      },
+      {
+        "name": "dispute_timeout",
+        "type": "uint64"
+      },
+      {
         "name": "collateral_bps",
         "type": "uint16"
       },
       {
         "name": "no_show_slash_bps",
+        "type": "uint16"
+      },
+      {
+        "name": "dispute_default_pay_bps",
         "type": "uint16"
       }
     ],
@@ -1025,6 +1113,18 @@ export const computeMarketAbi = [
       }
     ],
     "name": "setSigner",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "name": "job_id",
+        "type": "bytes32"
+      }
+    ],
+    "name": "settleDispute",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -1149,11 +1249,23 @@ export const computeMarketConstructor = {
       "type": "uint64"
     },
     {
+      "name": "max_job_seconds",
+      "type": "uint64"
+    },
+    {
+      "name": "dispute_timeout",
+      "type": "uint64"
+    },
+    {
       "name": "collateral_bps",
       "type": "uint16"
     },
     {
       "name": "no_show_slash_bps",
+      "type": "uint16"
+    },
+    {
+      "name": "dispute_default_pay_bps",
       "type": "uint16"
     }
   ],

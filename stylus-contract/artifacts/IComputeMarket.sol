@@ -15,7 +15,9 @@ interface IComputeMarket {
 
     function setSigner(address signer) external;
 
-    function fundJob(bytes32 job_id, address provider, uint256 rate_per_second, uint64 max_seconds, uint64 quote_expiry, bytes calldata signature) external payable;
+    function fundJob(bytes32 job_id, address provider, uint256 rate_per_second, uint64 max_seconds, uint64 quote_expiry, bytes32 r, bytes32 y_parity_and_s) external payable;
+
+    function acknowledgeStart(bytes32 job_id) external;
 
     function submitResult(bytes32 job_id, uint64 used_seconds, bytes32 result_hash) external;
 
@@ -23,13 +25,15 @@ interface IComputeMarket {
 
     function resolveDispute(bytes32 job_id, uint16 provider_pay_bps, uint16 slash_bps) external;
 
+    function settleDispute(bytes32 job_id) external;
+
     function finalize(bytes32 job_id) external;
 
     function cancelExpired(bytes32 job_id) external;
 
     function withdraw() external;
 
-    function setParams(uint16 fee_bps, uint256 min_stake, uint64 unstake_cooldown, uint64 challenge_window, uint64 start_grace_seconds, uint16 collateral_bps, uint16 no_show_slash_bps) external;
+    function setParams(uint16 fee_bps, uint256 min_stake, uint64 unstake_cooldown, uint64 challenge_window, uint64 start_grace_seconds, uint64 max_job_seconds, uint64 dispute_timeout, uint16 collateral_bps, uint16 no_show_slash_bps, uint16 dispute_default_pay_bps) external;
 
     function setArbiter(address arbiter) external;
 
@@ -41,17 +45,15 @@ interface IComputeMarket {
 
     function unpause() external;
 
-    function params() external view returns (address, address, address, uint16, uint256, uint64, uint64, uint64, uint16, uint16, bool);
+    function params() external view returns (address, address, address, uint16, uint256, uint64, uint64, uint64, uint64, uint64, uint16, uint16, uint16, bool);
 
     function provider(address provider) external view returns (uint256, uint256, uint256, uint64, address, uint256);
 
-    function job(bytes32 job_id) external view returns (address, address, uint256, uint64, uint256, uint256, uint64, uint64, uint64, bytes32, uint64, uint64, uint16, uint8);
+    function job(bytes32 job_id) external view returns (address, address, uint256, uint64, uint256, uint256, uint64, uint64, uint64, uint64, uint64, bytes32, uint64, uint64, uint64, uint64, uint16, uint16, uint16, uint8);
 
     function withdrawable(address account) external view returns (uint256);
 
     function domainSeparator() external view returns (bytes32);
-
-    function quoteDigest(bytes32 job_id, address consumer, address provider, uint256 rate_per_second, uint64 max_seconds, uint64 expires_at) external view returns (bytes32);
 
     error NotOwner(address);
 
@@ -80,6 +82,10 @@ interface IComputeMarket {
     error NoSigner(address);
 
     error JobExists(bytes32);
+
+    error InvalidJobId(bytes32);
+
+    error JobTooLong(uint64, uint64);
 
     error InvalidJobStatus(bytes32, uint8);
 
@@ -112,13 +118,14 @@ interface IComputeMarket {
     event StakeWithdrawn(address indexed provider, uint256 amount);
     event SignerSet(address indexed provider, address indexed signer);
     event JobFunded(bytes32 indexed jobId, address indexed consumer, address indexed provider, uint256 ratePerSecond, uint64 maxSeconds, uint256 escrow, uint256 collateral);
+    event JobStarted(bytes32 indexed jobId, address indexed provider);
     event ResultSubmitted(bytes32 indexed jobId, address indexed provider, uint64 usedSeconds, bytes32 resultHash);
     event JobDisputed(bytes32 indexed jobId, address indexed consumer);
-    event DisputeResolved(bytes32 indexed jobId, uint16 providerPayBps, uint16 slashBps, uint256 providerAmount, uint256 consumerAmount, uint256 fee, uint256 slashed);
+    event DisputeResolved(bytes32 indexed jobId, uint16 providerPayBps, uint16 slashBps, uint256 providerAmount, uint256 consumerAmount, uint256 fee, uint256 slashed, bool timedOut);
     event JobFinalized(bytes32 indexed jobId, uint256 providerAmount, uint256 fee, uint256 consumerRefund);
     event JobExpired(bytes32 indexed jobId, uint256 consumerRefund, uint256 slashed);
     event Withdrawn(address indexed account, uint256 amount);
-    event ParamsUpdated(uint16 feeBps, uint256 minStake, uint64 unstakeCooldown, uint64 challengeWindow, uint64 startGraceSeconds, uint16 collateralBps, uint16 noShowSlashBps);
+    event ParamsUpdated(uint16 feeBps, uint256 minStake, uint64 unstakeCooldown, uint64 challengeWindow, uint64 startGraceSeconds, uint64 maxJobSeconds, uint64 disputeTimeout, uint16 collateralBps, uint16 noShowSlashBps, uint16 disputeDefaultPayBps);
     event ArbiterUpdated(address indexed arbiter);
     event FeeRecipientUpdated(address indexed feeRecipient);
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
