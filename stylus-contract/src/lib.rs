@@ -143,7 +143,7 @@ impl ComputeMarket {
         non_zero(owner)?;
         non_zero(arbiter)?;
         non_zero(fee_recipient)?;
-        self.apply_params(
+        let params = checked_params(
             fee_bps,
             min_stake,
             [
@@ -161,6 +161,7 @@ impl ComputeMarket {
         emit!(self, OwnershipTransferred[Address::ZERO, owner]());
         emit!(self, ArbiterUpdated[arbiter]());
         emit!(self, FeeRecipientUpdated[fee_recipient]());
+        self.save_params_and_log(&params);
         Ok(())
     }
 
@@ -580,7 +581,12 @@ impl ComputeMarket {
         let deadline = match job.status {
             s if s == JobStatus::Funded as u8 => job.start_deadline(),
             s if s == JobStatus::Running as u8 => job.deadline(),
-            status => return fail!(InvalidJobStatus { jobId: job_id, status }),
+            status => {
+                return fail!(InvalidJobStatus {
+                    jobId: job_id,
+                    status
+                })
+            }
         };
         if self.vm().block_timestamp() <= deadline {
             return fail!(DeadlineNotReached { deadline });
@@ -648,7 +654,7 @@ impl ComputeMarket {
         dispute_default_pay_bps: u16,
     ) -> Result<(), MarketError> {
         self.only_owner()?;
-        self.apply_params(
+        let params = checked_params(
             fee_bps,
             min_stake,
             [
@@ -659,7 +665,9 @@ impl ComputeMarket {
                 dispute_timeout,
             ],
             [collateral_bps, no_show_slash_bps, dispute_default_pay_bps],
-        )
+        )?;
+        self.save_params_and_log(&params);
+        Ok(())
     }
 
     /// Sets the arbiter (owner only).
@@ -816,7 +824,6 @@ impl ComputeMarket {
     pub fn domain_separator(&self) -> B256 {
         quote::domain_separator(self.vm().chain_id(), self.vm().contract_address())
     }
-
 }
 
 /// Amounts credited when a job is settled.
@@ -825,6 +832,36 @@ struct Settlement {
     fee: u128,
     consumer_refund: u128,
     slashed: u128,
+}
+
+/// The parameters, if each is within its bounds (durations: cooldown, challenge
+/// window, start grace, max job seconds, dispute timeout; bps: collateral,
+/// no-show slash, dispute default pay).
+fn checked_params(
+    fee_bps: u16,
+    min_stake: U256,
+    durations: [u64; 5],
+    bps: [u16; 3],
+) -> Result<Params, MarketError> {
+    let [unstake_cooldown, challenge_window, start_grace, max_job_seconds, dispute_timeout] =
+        durations;
+    let [collateral_bps, no_show_slash_bps, dispute_default_pay_bps] = bps;
+    let p = checked_wei(min_stake).map(|min_stake| Params {
+        fee_bps,
+        min_stake,
+        unstake_cooldown,
+        challenge_window,
+        start_grace,
+        max_job_seconds,
+        dispute_timeout,
+        collateral_bps,
+        no_show_slash_bps,
+        dispute_default_pay_bps,
+    });
+    match p {
+        Some(p) if p.valid() => Ok(p),
+        _ => fail!(InvalidParams {}),
+    }
 }
 
 fn non_zero(account: Address) -> Result<(), MarketError> {
@@ -875,54 +912,23 @@ impl ComputeMarket {
         Ok(())
     }
 
-    /// Checks and stores the parameters (durations: cooldown, challenge window,
-    /// start grace, max job seconds, dispute timeout; bps: collateral, no-show
-    /// slash, dispute default pay) and logs them.
-    fn apply_params(
-        &mut self,
-        fee_bps: u16,
-        min_stake: U256,
-        durations: [u64; 5],
-        bps: [u16; 3],
-    ) -> Result<(), MarketError> {
-        let [unstake_cooldown, challenge_window, start_grace, max_job_seconds, dispute_timeout] =
-            durations;
-        let [collateral_bps, no_show_slash_bps, dispute_default_pay_bps] = bps;
-        let Some(min_stake) = checked_wei(min_stake) else {
-            return fail!(InvalidParams {});
-        };
-        let p = Params {
-            fee_bps,
-            min_stake,
-            unstake_cooldown,
-            challenge_window,
-            start_grace,
-            max_job_seconds,
-            dispute_timeout,
-            collateral_bps,
-            no_show_slash_bps,
-            dispute_default_pay_bps,
-        };
-        if !p.valid() {
-            return fail!(InvalidParams {});
-        }
-        self.save_params(&p);
+    fn save_params_and_log(&mut self, p: &Params) {
+        self.save_params(p);
         emit!(
             self,
             ParamsUpdated[](
-                fee_bps,
-                min_stake,
-                unstake_cooldown,
-                challenge_window,
-                start_grace,
-                max_job_seconds,
-                dispute_timeout,
-                collateral_bps,
-                no_show_slash_bps,
-                dispute_default_pay_bps
+                p.fee_bps,
+                p.min_stake,
+                p.unstake_cooldown,
+                p.challenge_window,
+                p.start_grace,
+                p.max_job_seconds,
+                p.dispute_timeout,
+                p.collateral_bps,
+                p.no_show_slash_bps,
+                p.dispute_default_pay_bps
             )
         );
-        Ok(())
     }
 
     fn credit(&mut self, account: Address, amount: u128) {
@@ -942,7 +948,13 @@ impl ComputeMarket {
         slash_bps: u16,
         timed_out: bool,
     ) {
-        let s = self.settle(job_id, job, provider_pay_bps, slash_bps, JobStatus::Resolved);
+        let s = self.settle(
+            job_id,
+            job,
+            provider_pay_bps,
+            slash_bps,
+            JobStatus::Resolved,
+        );
         emit!(
             self,
             DisputeResolved[job_id](

@@ -346,7 +346,9 @@ impl ComputeMarket {
     pub(crate) fn save_provider(&mut self, provider: Address, p: &ProviderRecord) {
         let at = record_slot(provider.into_word(), PROVIDERS);
         let w0 = Pack::default().put(p.stake).put(p.locked);
-        let w1 = Pack::default().put(p.pending_unstake).put(p.unstake_ready_at);
+        let w1 = Pack::default()
+            .put(p.pending_unstake)
+            .put(p.unstake_ready_at);
         self.store(at, w0.word());
         self.store(at + slot(1), w1.word());
         self.store(at + slot(2), p.signer.into_word());

@@ -5,20 +5,22 @@ fn constructor_stores_params() {
     let m = Market::new();
     let p = m.c.params();
     assert_eq!(
-        p,
+        (p.0, p.1, p.2, p.3, p.4),
         (
             addr("owner"),
             addr("arbiter"),
             addr("feeRecipient"),
             FEE_BPS,
             wei(MIN_STAKE),
-            COOLDOWN,
-            WINDOW,
-            GRACE,
-            COLLATERAL_BPS,
-            NO_SHOW_BPS,
-            false
         )
+    );
+    assert_eq!(
+        (p.5, p.6, p.7, p.8, p.9),
+        (COOLDOWN, WINDOW, GRACE, MAX_JOB, DISPUTE_TIMEOUT)
+    );
+    assert_eq!(
+        (p.10, p.11, p.12, p.13),
+        (COLLATERAL_BPS, NO_SHOW_BPS, DISPUTE_PAY_BPS, false)
     );
 }
 
@@ -27,7 +29,8 @@ fn constructor_logs_its_settings() {
     let vm = stylus_sdk::testing::TestVM::new();
     let mut c = ComputeMarket::from(&vm);
     let (o, a, f) = (addr("owner"), addr("arbiter"), addr("feeRecipient"));
-    c.constructor(o, a, f, 100, wei(5), 1, 2, 3, 4, 5).unwrap();
+    c.constructor(o, a, f, 100, wei(5), 1, 2, 3, 4, 5, 6, 7, 8)
+        .unwrap();
     let logs: Vec<Ev> = vm
         .get_emitted_logs()
         .iter()
@@ -48,8 +51,11 @@ fn constructor_logs_its_settings() {
                 unstakeCooldown: 1,
                 challengeWindow: 2,
                 startGraceSeconds: 3,
-                collateralBps: 4,
-                noShowSlashBps: 5,
+                maxJobSeconds: 4,
+                disputeTimeout: 5,
+                collateralBps: 6,
+                noShowSlashBps: 7,
+                disputeDefaultPayBps: 8,
             }),
         ]
     );
@@ -58,16 +64,24 @@ fn constructor_logs_its_settings() {
 #[test]
 fn constructor_rejects_out_of_bounds_params() {
     let (o, a, f) = (addr("owner"), addr("arbiter"), addr("feeRecipient"));
-    let bad: [(u16, u64, u64, u64, u16, u16); 7] = [
-        (1_001, 1, 1, 1, 0, 0),
-        (0, 0, 1, 1, 0, 0),
-        (0, 1, 0, 1, 0, 0),
-        (0, 1, 1, 0, 0, 0),
-        (0, 1, 1, 1, 10_001, 0),
-        (0, 1, 1, 1, 0, 10_001),
-        (0, 1, 1, 366 * 86_400, 0, 0),
+    // (fee, cooldown, window, grace, max job, dispute timeout, collateral, slash, default pay)
+    type Row = (u16, u64, u64, u64, u64, u64, u16, u16, u16);
+    let bad: [Row; 13] = [
+        (1_001, 1, 1, 1, 1, 1, 0, 0, 0),
+        (0, 0, 1, 1, 1, 1, 0, 0, 0),
+        (0, 1, 0, 1, 1, 1, 0, 0, 0),
+        (0, 1, 1, 0, 1, 1, 0, 0, 0),
+        (0, 1, 1, 1, 0, 1, 0, 0, 0),
+        (0, 1, 1, 1, 1, 0, 0, 0, 0),
+        (0, 1, 1, 1, 1, 1, 10_001, 0, 0),
+        (0, 1, 1, 1, 1, 1, 0, 10_001, 0),
+        (0, 1, 1, 1, 1, 1, 0, 0, 10_001),
+        (0, 1, 1, 366 * 86_400, 1, 1, 0, 0, 0),
+        (0, 1, 1, 1, 366 * 86_400, 1, 0, 0, 0),
+        (0, 1, 1, 1, 1, 366 * 86_400, 0, 0, 0),
+        (0, 1, 1, 1, u64::MAX, 1, 0, 0, 0),
     ];
-    for (fee, cooldown, window, grace, coll, slash) in bad {
+    for (fee, cooldown, window, grace, max_job, timeout, coll, slash, pay) in bad {
         let vm = stylus_sdk::testing::TestVM::new();
         let mut c = ComputeMarket::from(&vm);
         let r = c.constructor(
@@ -79,20 +93,44 @@ fn constructor_rejects_out_of_bounds_params() {
             cooldown,
             window,
             grace,
+            max_job,
+            timeout,
             coll,
             slash,
+            pay,
         );
         assert_revert(r, "InvalidParams");
     }
     let vm = stylus_sdk::testing::TestVM::new();
     let mut c = ComputeMarket::from(&vm);
     assert_revert(
-        c.constructor(o, Address::ZERO, f, 0, U256::ZERO, 1, 1, 1, 0, 0),
+        c.constructor(o, Address::ZERO, f, 0, U256::ZERO, 1, 1, 1, 1, 1, 0, 0, 0),
         "ZeroAddress",
     );
-    // The bounds themselves are accepted: 10 % fee, 100 % collateral and slash.
-    c.constructor(o, a, f, 1_000, U256::ZERO, 1, 1, 1, 10_000, 10_000)
-        .unwrap();
+    // A minimum stake no ETH amount can reach is refused.
+    let huge = U256::from(u128::MAX) + wei(1);
+    assert_revert(
+        c.constructor(o, a, f, 0, huge, 1, 1, 1, 1, 1, 0, 0, 0),
+        "InvalidParams",
+    );
+    // The bounds themselves are accepted: 10 % fee, 100 % shares, one-year windows.
+    let year = MAX_WINDOW_SECONDS;
+    c.constructor(
+        o,
+        a,
+        f,
+        1_000,
+        U256::ZERO,
+        year,
+        year,
+        year,
+        year,
+        year,
+        10_000,
+        10_000,
+        10_000,
+    )
+    .unwrap();
 }
 
 #[test]
@@ -104,8 +142,11 @@ fn owner_sets_params_and_others_cannot() {
         cooldown: 9,
         window: 8,
         grace: 6,
+        max_job: 5,
+        dispute_timeout: 4,
         collateral_bps: 10_000,
         no_show_bps: 1,
+        dispute_pay_bps: 2,
     };
     assert_revert(m.set_params(addr("stranger"), new), "NotOwner");
     assert_revert(m.set_params(addr("arbiter"), new), "NotOwner");
@@ -132,14 +173,17 @@ fn owner_sets_params_and_others_cannot() {
             unstakeCooldown: 9,
             challengeWindow: 8,
             startGraceSeconds: 6,
+            maxJobSeconds: 5,
+            disputeTimeout: 4,
             collateralBps: 10_000,
             noShowSlashBps: 1,
+            disputeDefaultPayBps: 2,
         })]
     );
     let p = m.c.params();
     assert_eq!(
-        (p.3, p.4, p.5, p.6, p.7, p.8, p.9),
-        (1_000, wei(7), 9, 8, 6, 10_000, 1)
+        (p.3, p.4, p.5, p.6, p.7, p.8, p.9, p.10, p.11, p.12),
+        (1_000, wei(7), 9, 8, 6, 5, 4, 10_000, 1, 2)
     );
 }
 
@@ -147,7 +191,7 @@ fn owner_sets_params_and_others_cannot() {
 fn fee_rate_is_fixed_when_a_job_is_funded() {
     let mut m = staked_market(100_000);
     let q = quote("a", 10, 100);
-    m.fund(&q).unwrap();
+    running(&mut m, &q);
     m.set_params(
         addr("owner"),
         Params {
@@ -156,10 +200,7 @@ fn fee_rate_is_fixed_when_a_job_is_funded() {
         },
     )
     .unwrap();
-    m.call(addr("signer"), U256::ZERO, |c| {
-        c.submit_result(q.jobId, 100, B256::ZERO)
-    })
-    .unwrap();
+    m.submit(addr("signer"), q.jobId, 100, B256::ZERO).unwrap();
     m.advance(WINDOW);
     m.call(addr("stranger"), U256::ZERO, |c| c.finalize(q.jobId))
         .unwrap();
@@ -233,13 +274,13 @@ fn only_the_owner_pauses_and_unpauses() {
         "NotOwner",
     );
     m.call(owner, U256::ZERO, |c| c.pause()).unwrap();
-    assert!(m.c.params().10);
+    assert!(m.c.params().13);
     assert_revert(
         m.call(addr("stranger"), U256::ZERO, |c| c.unpause()),
         "NotOwner",
     );
     m.call(owner, U256::ZERO, |c| c.unpause()).unwrap();
-    assert!(!m.c.params().10);
+    assert!(!m.c.params().13);
     assert_eq!(
         m.events(),
         vec![

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 pub use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::{eip712_domain, sol, SolEvent, SolStruct};
-pub use compute_market::{errors::*, events::*, ComputeMarket, JobStatus};
+pub use compute_market::{errors::*, events::*, ComputeMarket, JobStatus, MAX_WINDOW_SECONDS};
 use k256::ecdsa::SigningKey;
-use stylus_sdk::{abi::Bytes, testing::TestVM};
+use stylus_sdk::testing::TestVM;
 
 pub use crate::chain_host::ChainHost;
 
@@ -20,8 +20,11 @@ pub const MIN_STAKE: u64 = 1_000;
 pub const COOLDOWN: u64 = 86_400;
 pub const WINDOW: u64 = 3_600;
 pub const GRACE: u64 = 600;
+pub const MAX_JOB: u64 = 86_400;
+pub const DISPUTE_TIMEOUT: u64 = 7_200;
 pub const COLLATERAL_BPS: u16 = 5_000;
 pub const NO_SHOW_BPS: u16 = 5_000;
+pub const DISPUTE_PAY_BPS: u16 = 4_000;
 
 sol! {
     /// The EIP-712 struct, hashed here by alloy as an independent reference.
@@ -58,8 +61,16 @@ pub fn addr(name: &str) -> Address {
     })
 }
 
+/// A job id for `consumer`: its address, then 12 bytes derived from `label`.
+pub fn job_id_of(consumer: Address, label: &str) -> B256 {
+    let mut id = keccak256(format!("job/{label}"));
+    id[..20].copy_from_slice(consumer.as_slice());
+    id
+}
+
+/// A job id of the default consumer (`addr("consumer")`).
 pub fn job_id(label: &str) -> B256 {
-    keccak256(format!("job/{label}"))
+    job_id_of(addr("consumer"), label)
 }
 
 pub fn wei(v: u64) -> U256 {
@@ -86,6 +97,16 @@ pub fn sign_digest(key: &SigningKey, digest: B256) -> [u8; 65] {
     out[..64].copy_from_slice(&sig.to_bytes());
     out[64] = 27 + recid.to_byte();
     out
+}
+
+/// The EIP-2098 compact form `(r, yParityAndS)` of a 65-byte signature.
+pub fn compact(sig: &[u8; 65]) -> (B256, B256) {
+    let r = B256::from_slice(&sig[..32]);
+    let mut vs = B256::from_slice(&sig[32..64]);
+    if sig[64] == 28 || sig[64] == 1 {
+        vs[0] |= 0x80;
+    }
+    (r, vs)
 }
 
 /// The `ecrecover` precompile's input for `digest` and a 65-byte signature.
@@ -137,11 +158,12 @@ events! {
     JobFunded { jobId, consumer, provider, ratePerSecond, maxSeconds, escrow, collateral },
     ResultSubmitted { jobId, provider, usedSeconds, resultHash },
     JobDisputed { jobId, consumer },
-    DisputeResolved { jobId, providerPayBps, slashBps, providerAmount, consumerAmount, fee, slashed },
+    JobStarted { jobId, provider },
+    DisputeResolved { jobId, providerPayBps, slashBps, providerAmount, consumerAmount, fee, slashed, timedOut },
     JobFinalized { jobId, providerAmount, fee, consumerRefund },
     JobExpired { jobId, consumerRefund, slashed },
     Withdrawn { account, amount },
-    ParamsUpdated { feeBps, minStake, unstakeCooldown, challengeWindow, startGraceSeconds, collateralBps, noShowSlashBps },
+    ParamsUpdated { feeBps, minStake, unstakeCooldown, challengeWindow, startGraceSeconds, maxJobSeconds, disputeTimeout, collateralBps, noShowSlashBps, disputeDefaultPayBps },
     ArbiterUpdated { arbiter },
     FeeRecipientUpdated { feeRecipient },
     OwnershipTransferred { previousOwner, newOwner },
@@ -168,6 +190,11 @@ impl Json for u16 {
         self.to_string()
     }
 }
+impl Json for bool {
+    fn json(&self) -> String {
+        self.to_string()
+    }
+}
 impl Json for Address {
     fn json(&self) -> String {
         format!("{self:#x}")
@@ -179,10 +206,63 @@ impl Json for B256 {
     }
 }
 
-/// The name of a `MarketError` variant, e.g. `"NotOwner"`.
-pub fn error_name(e: &MarketError) -> String {
-    let debug = format!("{e:?}");
-    debug.split('(').next().unwrap_or_default().to_string()
+macro_rules! error_names {
+    ($($name:ident),* $(,)?) => {
+        /// The name of the error a `MarketError` carries, e.g. `"NotOwner"`.
+        pub fn error_name(e: &MarketError) -> String {
+            use alloy_sol_types::SolError;
+            $(
+                if e.selector() == <$name as SolError>::SELECTOR {
+                    return stringify!($name).to_string();
+                }
+            )*
+            panic!("unknown error {e:?}");
+        }
+    };
+}
+
+error_names!(
+    NotOwner,
+    NotArbiter,
+    NotJobProvider,
+    NotJobConsumer,
+    EnforcedPause,
+    InvalidParams,
+    ZeroAddress,
+    ZeroAmount,
+    WrongValue,
+    InvalidQuote,
+    QuoteExpired,
+    InvalidSignature,
+    NoSigner,
+    JobExists,
+    InvalidJobId,
+    JobTooLong,
+    InvalidJobStatus,
+    StakeBelowMinimum,
+    InsufficientFreeStake,
+    DeadlinePassed,
+    DeadlineNotReached,
+    UsedSecondsTooHigh,
+    ChallengeWindowClosed,
+    ChallengeWindowOpen,
+    InvalidBps,
+    NoPendingUnstake,
+    CooldownActive,
+    NothingToWithdraw,
+    TransferFailed,
+);
+
+/// Asserts that `r` failed with exactly `expected` (selector and arguments).
+#[track_caller]
+pub fn assert_error<T: std::fmt::Debug, E: alloy_sol_types::SolError>(
+    r: Result<T, MarketError>,
+    expected: E,
+) {
+    match r {
+        Ok(v) => panic!("expected an error, got Ok({v:?})"),
+        Err(e) => assert_eq!(e.encode(), expected.abi_encode(), "{}", error_name(&e)),
+    }
 }
 
 /// Market parameters as passed to the constructor.
@@ -193,8 +273,11 @@ pub struct Params {
     pub cooldown: u64,
     pub window: u64,
     pub grace: u64,
+    pub max_job: u64,
+    pub dispute_timeout: u64,
     pub collateral_bps: u16,
     pub no_show_bps: u16,
+    pub dispute_pay_bps: u16,
 }
 
 impl Default for Params {
@@ -205,8 +288,11 @@ impl Default for Params {
             cooldown: COOLDOWN,
             window: WINDOW,
             grace: GRACE,
+            max_job: MAX_JOB,
+            dispute_timeout: DISPUTE_TIMEOUT,
             collateral_bps: COLLATERAL_BPS,
             no_show_bps: NO_SHOW_BPS,
+            dispute_pay_bps: DISPUTE_PAY_BPS,
         }
     }
 }
@@ -257,8 +343,11 @@ impl Market {
                 p.cooldown,
                 p.window,
                 p.grace,
+                p.max_job,
+                p.dispute_timeout,
                 p.collateral_bps,
                 p.no_show_bps,
+                p.dispute_pay_bps,
             )
         })
         .expect("constructor");
@@ -304,7 +393,7 @@ impl Market {
                     *self.paid.entry(to).or_default() += amount;
                 }
             }
-            Err(MarketError::TransferFailed(_)) => {
+            Err(e) if error_name(e) == "TransferFailed" => {
                 self.vm.clear_storage();
                 for (k, v) in before {
                     self.vm.set_storage(k, v);
@@ -340,10 +429,41 @@ impl Market {
         new
     }
 
-    /// Signs `q` with `signer` for this chain and contract.
-    pub fn sign(&self, signer: &SigningKey, q: &Quote) -> Bytes {
-        let digest = reference_digest(q, CHAIN_ID, MARKET);
-        Bytes::from(sign_digest(signer, digest).to_vec())
+    /// Signs `q` with `signer` for this chain and contract (EIP-2098 compact form).
+    pub fn sign(&self, signer: &SigningKey, q: &Quote) -> (B256, B256) {
+        compact(&sign_digest(signer, reference_digest(q, CHAIN_ID, MARKET)))
+    }
+
+    /// Calls `fundJob` for `q` from its consumer with the compact signature `sig`.
+    pub fn fund_signed(
+        &mut self,
+        q: &Quote,
+        sig: (B256, B256),
+        value: U256,
+    ) -> Result<(), MarketError> {
+        self.fund_as(q.consumer, q, sig, value)
+    }
+
+    /// Calls `fundJob` for `q` from `from` (who may not be its consumer).
+    pub fn fund_as(
+        &mut self,
+        from: Address,
+        q: &Quote,
+        sig: (B256, B256),
+        value: U256,
+    ) -> Result<(), MarketError> {
+        let q = q.clone();
+        self.call(from, value, move |c| {
+            c.fund_job(
+                q.jobId,
+                q.provider,
+                q.ratePerSecond,
+                q.maxSeconds,
+                q.expiresAt,
+                sig.0,
+                sig.1,
+            )
+        })
     }
 
     // ----- typed shortcuts used across the tests
@@ -361,8 +481,11 @@ impl Market {
                 p.cooldown,
                 p.window,
                 p.grace,
+                p.max_job,
+                p.dispute_timeout,
                 p.collateral_bps,
                 p.no_show_bps,
+                p.dispute_pay_bps,
             )
         })
     }
@@ -383,17 +506,7 @@ impl Market {
         value: U256,
     ) -> Result<(), MarketError> {
         let sig = self.sign(signer, q);
-        let q = q.clone();
-        self.call(q.consumer, value, move |c| {
-            c.fund_job(
-                q.jobId,
-                q.provider,
-                q.ratePerSecond,
-                q.maxSeconds,
-                q.expiresAt,
-                sig,
-            )
-        })
+        self.fund_signed(q, sig, value)
     }
 
     /// Funds `q` correctly signed by the provider's signer key.
@@ -407,7 +520,23 @@ impl Market {
     }
 
     pub fn status(&self, id: B256) -> u8 {
-        self.c.job(id).13
+        self.c.job(id).19
+    }
+
+    /// `acknowledgeStart` by `from`.
+    pub fn start(&mut self, from: Address, id: B256) -> Result<(), MarketError> {
+        self.call(from, U256::ZERO, |c| c.acknowledge_start(id))
+    }
+
+    /// `submitResult` by `from`.
+    pub fn submit(
+        &mut self,
+        from: Address,
+        id: B256,
+        used: u64,
+        hash: B256,
+    ) -> Result<(), MarketError> {
+        self.call(from, U256::ZERO, |c| c.submit_result(id, used, hash))
     }
 }
 
@@ -432,7 +561,14 @@ pub fn staked_market(stake: u64) -> Market {
     m
 }
 
-/// Asserts that `r` failed with the error variant named `name`.
+/// Funds `q` and has the provider acknowledge the start.
+pub fn running(m: &mut Market, q: &Quote) {
+    m.fund(q).unwrap();
+    m.start(q.provider, q.jobId).unwrap();
+    m.events();
+}
+
+/// Asserts that `r` failed with the error named `name`.
 #[track_caller]
 pub fn assert_revert<T: std::fmt::Debug>(r: Result<T, MarketError>, name: &str) {
     match r {

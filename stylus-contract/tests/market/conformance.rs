@@ -28,8 +28,11 @@ fn params() -> Params {
         cooldown: 86_400,
         window: 3_600,
         grace: 600,
+        max_job: 86_400,
+        dispute_timeout: 7_200,
         collateral_bps: 1_000,
         no_show_bps: 5_000,
+        dispute_pay_bps: 5_000,
     }
 }
 
@@ -91,10 +94,36 @@ impl Recorder {
         revert
     }
 
-    /// A `fundJob` step; `signed_by` names the key whose signature the caller sends.
+    /// A `fundJob` step from the consumer; `signed_by` names the key whose
+    /// signature the caller sends.
     #[allow(clippy::too_many_arguments)]
     fn fund(
         &mut self,
+        label: &str,
+        rate: u64,
+        max_seconds: u64,
+        expiry: u64,
+        signed_by: &str,
+        value: U256,
+        advance: u64,
+    ) -> Option<String> {
+        self.fund_from(
+            "consumer",
+            label,
+            rate,
+            max_seconds,
+            expiry,
+            signed_by,
+            value,
+            advance,
+        )
+    }
+
+    /// A `fundJob` step for the consumer's quote `label`, sent by `from`.
+    #[allow(clippy::too_many_arguments)]
+    fn fund_from(
+        &mut self,
+        from: &str,
         label: &str,
         rate: u64,
         max_seconds: u64,
@@ -119,8 +148,9 @@ impl Recorder {
             max_seconds.to_string(),
             expiry.to_string(),
         ];
-        let mut call = Call::new("consumer", "fundJob", &args).value(value);
-        call.args.push("$signature".into());
+        let mut call = Call::new(from, "fundJob", &args).value(value);
+        call.args.push("$r".into());
+        call.args.push("$yParityAndS".into());
         call.quote = Some(json!({
             "jobId": q.jobId.json(),
             "consumer": "consumer",
@@ -138,8 +168,24 @@ impl Recorder {
                 q.ratePerSecond,
                 q.maxSeconds,
                 q.expiresAt,
-                sig,
+                sig.0,
+                sig.1,
             )
+        })
+    }
+
+    /// A call that takes only a job id.
+    fn job_call(
+        &mut self,
+        from: &str,
+        call: &str,
+        label: &str,
+        advance: u64,
+        f: impl FnOnce(&mut ComputeMarket, B256) -> Result<(), MarketError>,
+    ) -> Option<String> {
+        let id = job_id(label);
+        self.run(Call::new(from, call, &[id.json()]).after(advance), |c| {
+            f(c, id)
         })
     }
 }
@@ -164,8 +210,23 @@ fn scenario() -> Value {
         Ok(())
     });
 
-    // Job "done": funded, submitted by the signer, finalized after the window.
+    // Job "done": a stranger cannot take the consumer's id; funded, started and
+    // submitted by the signer, finalized after the window.
     let escrow = wei(1_000_000_000_000 * 3_600);
+    assert_eq!(
+        r.fund_from(
+            "stranger",
+            "done",
+            1_000_000_000_000,
+            3_600,
+            FAR_EXPIRY,
+            "signer",
+            escrow,
+            0
+        )
+        .as_deref(),
+        Some("InvalidJobId")
+    );
     assert!(r
         .fund(
             "done",
@@ -205,6 +266,19 @@ fn scenario() -> Value {
             .as_deref(),
         Some("WrongValue")
     );
+    assert_eq!(
+        r.fund("long", 1, 86_401, FAR_EXPIRY, "signer", wei(86_401), 0)
+            .as_deref(),
+        Some("JobTooLong")
+    );
+    let not_provider = r.job_call("stranger", "acknowledgeStart", "done", 10, |c, id| {
+        c.acknowledge_start(id)
+    });
+    assert_eq!(not_provider.as_deref(), Some("NotJobProvider"));
+    assert!(r
+        .job_call("signer", "acknowledgeStart", "done", 0, |c, id| c
+            .acknowledge_start(id))
+        .is_none());
     let done = job_id("done");
     let result = keccak256("conformance/result/done");
     let submit = [id("done"), "1800".into(), result.json()];
@@ -231,7 +305,8 @@ fn scenario() -> Value {
     });
     assert_eq!(twice.as_deref(), Some("InvalidJobStatus"));
 
-    // Job "noshow": funded, never submitted, cancelled after its deadline.
+    // Job "noshow": funded, never started, cancelled right after its start
+    // deadline (long before the job's own deadline).
     let noshow = job_id("noshow");
     assert!(r
         .fund(
@@ -252,7 +327,7 @@ fn scenario() -> Value {
     assert_eq!(early.as_deref(), Some("DeadlineNotReached"));
     assert!(r
         .run(
-            Call::new("stranger", "cancelExpired", &cancel).after(2_000),
+            Call::new("stranger", "cancelExpired", &cancel).after(600),
             |c| c.cancel_expired(noshow)
         )
         .is_none());
@@ -269,6 +344,10 @@ fn scenario() -> Value {
             wei(500_000_000_000 * 1_200),
             0
         )
+        .is_none());
+    assert!(r
+        .job_call("provider", "acknowledgeStart", "disputed", 30, |c, id| c
+            .acknowledge_start(id))
         .is_none());
     let result = keccak256("conformance/result/disputed");
     let submit = [id("disputed"), "1000".into(), result.json()];
@@ -295,6 +374,44 @@ fn scenario() -> Value {
     assert!(r
         .run(Call::new("arbiter", "resolveDispute", &resolve), |c| c
             .resolve_dispute(disputed, 6_000, 2_500))
+        .is_none());
+
+    // Job "timedout": disputed, the arbiter never acts; anyone settles it with
+    // the default split once the dispute timeout has passed.
+    assert!(r
+        .fund(
+            "timedout",
+            1_000_000_000_000,
+            900,
+            FAR_EXPIRY,
+            "signer",
+            wei(1_000_000_000_000 * 900),
+            0
+        )
+        .is_none());
+    assert!(r
+        .job_call("signer", "acknowledgeStart", "timedout", 10, |c, id| c
+            .acknowledge_start(id))
+        .is_none());
+    let timedout = job_id("timedout");
+    let result = keccak256("conformance/result/timedout");
+    let submit = [id("timedout"), "800".into(), result.json()];
+    assert!(r
+        .run(
+            Call::new("signer", "submitResult", &submit).after(10),
+            |c| c.submit_result(timedout, 800, result)
+        )
+        .is_none());
+    assert!(r
+        .job_call("consumer", "dispute", "timedout", 10, |c, id| c.dispute(id))
+        .is_none());
+    let early = r.job_call("stranger", "settleDispute", "timedout", 600, |c, id| {
+        c.settle_dispute(id)
+    });
+    assert_eq!(early.as_deref(), Some("DeadlineNotReached"));
+    assert!(r
+        .job_call("stranger", "settleDispute", "timedout", 7_200, |c, id| c
+            .settle_dispute(id))
         .is_none());
 
     // Everyone is paid.
@@ -355,17 +472,17 @@ fn scenario() -> Value {
     }
     let pv = m.c.provider(provider);
     let mut jobs = Map::new();
-    for label in ["done", "noshow", "disputed"] {
+    for label in ["done", "noshow", "disputed", "timedout"] {
         let j = m.c.job(job_id(label));
         jobs.insert(
             label.into(),
             json!({
                 "jobId": job_id(label).json(),
-                "status": j.13.to_string(),
+                "status": j.19.to_string(),
                 "escrow": j.4.json(),
                 "collateral": j.5.json(),
-                "usedSeconds": j.8.to_string(),
-                "resultHash": j.9.json(),
+                "usedSeconds": j.10.to_string(),
+                "resultHash": j.11.json(),
             }),
         );
     }
@@ -383,8 +500,11 @@ fn scenario() -> Value {
             "unstakeCooldown": p.cooldown.to_string(),
             "challengeWindow": p.window.to_string(),
             "startGraceSeconds": p.grace.to_string(),
+            "maxJobSeconds": p.max_job.to_string(),
+            "disputeTimeout": p.dispute_timeout.to_string(),
             "collateralBps": p.collateral_bps.to_string(),
             "noShowSlashBps": p.no_show_bps.to_string(),
+            "disputeDefaultPayBps": p.dispute_pay_bps.to_string(),
         },
         "steps": r.steps,
         "final": {

@@ -9,7 +9,7 @@ sol! {
     interface IComputeMarket {
         function pause() external;
         function withdraw() external;
-        function params() external view returns (address, address, address, uint16, uint256, uint64, uint64, uint64, uint16, uint16, bool);
+        function params() external view returns (address, address, address, uint16, uint256, uint64, uint64, uint64, uint64, uint64, uint16, uint16, uint16, bool);
     }
 }
 
@@ -35,8 +35,11 @@ fn constructor_calldata(owner: Address) -> Vec<u8> {
         COOLDOWN,
         WINDOW,
         GRACE,
+        MAX_JOB,
+        DISPUTE_TIMEOUT,
         COLLATERAL_BPS,
         NO_SHOW_BPS,
+        DISPUTE_PAY_BPS,
     );
     data.extend(args.abi_encode_params());
     data

@@ -23,34 +23,40 @@ fn fund_job_escrows_locks_collateral_and_logs() {
         (q.consumer, q.provider, wei(3), 1_000)
     );
     assert_eq!(
-        (job.4, job.5, job.6, job.7),
-        (wei(3_000), wei(1_500), T0, T0 + 1_000 + GRACE)
+        (job.4, job.5, job.6, job.7, job.8),
+        (wei(3_000), wei(1_500), T0, T0 + GRACE, T0 + GRACE + 1_000)
     );
-    assert_eq!((job.12, job.13), (FEE_BPS, JobStatus::Funded as u8));
+    assert_eq!((job.9, job.12, job.13, job.14, job.15), (0, 0, 0, 0, 0));
+    assert_eq!(
+        (job.16, job.17, job.18, job.19),
+        (
+            FEE_BPS,
+            NO_SHOW_BPS,
+            DISPUTE_PAY_BPS,
+            JobStatus::Funded as u8
+        )
+    );
     assert_eq!(m.provider(q.provider).1, wei(1_500));
     assert_eq!(m.provider(q.provider).5, wei(8_500));
     assert_eq!(m.balance, wei(13_000));
 }
 
 #[test]
-fn fund_job_accepts_v_as_0_or_1() {
-    let mut m = staked_market(10_000);
-    let q = quote("v01", 1, 10);
-    let digest = reference_digest(&q, CHAIN_ID, MARKET);
-    let mut sig = sign_digest(&key("signer"), digest);
-    sig[64] -= 27;
-    let q2 = q.clone();
-    m.call(q.consumer, wei(10), move |c| {
-        c.fund_job(
-            q2.jobId,
-            q2.provider,
-            q2.ratePerSecond,
-            q2.maxSeconds,
-            q2.expiresAt,
-            sig.to_vec().into(),
-        )
-    })
-    .unwrap();
+fn fund_job_takes_the_compact_signature_of_either_parity() {
+    // Find one quote whose signature has y parity 0 and one with parity 1: both fund.
+    let mut m = staked_market(100_000);
+    let mut seen = [false; 2];
+    for i in 0..16 {
+        let q = quote(&format!("parity-{i}"), 1, 10);
+        let sig = sign_digest(&key("signer"), reference_digest(&q, CHAIN_ID, MARKET));
+        let parity = usize::from(sig[64] - 27);
+        if seen[parity] {
+            continue;
+        }
+        m.fund_signed(&q, compact(&sig), wei(10)).unwrap();
+        seen[parity] = true;
+    }
+    assert_eq!(seen, [true, true]);
 }
 
 #[test]
@@ -67,8 +73,12 @@ fn fund_job_with_zero_rate_or_duration_reverts() {
     let mut m = staked_market(10_000);
     assert_revert(m.fund(&quote("r0", 0, 1_000)), "InvalidQuote");
     assert_revert(m.fund(&quote("d0", 5, 0)), "InvalidQuote");
-    let mut q = quote("huge", 1, u64::MAX);
-    q.ratePerSecond = U256::MAX;
+    // A rate or an escrow above 2^128 - 1 wei is no ETH amount.
+    let mut q = quote("huge", 1, 1);
+    q.ratePerSecond = U256::from(u128::MAX) + wei(1);
+    assert_revert(m.fund_with(&q, &key("signer"), U256::ZERO), "InvalidQuote");
+    let mut q = quote("overflow", 1, 2);
+    q.ratePerSecond = U256::from(u128::MAX / 2 + 1);
     assert_revert(m.fund_with(&q, &key("signer"), U256::ZERO), "InvalidQuote");
 }
 
@@ -103,34 +113,28 @@ fn fund_job_signed_by_another_key_reverts() {
 fn fund_job_with_terms_other_than_signed_reverts() {
     let mut m = staked_market(10_000);
     let q = quote("a", 1, 10);
-    let sig = sign_digest(&key("signer"), reference_digest(&q, CHAIN_ID, MARKET));
+    let sig = m.sign(&key("signer"), &q);
     // Same signature, shorter job: the digest differs, so the precompile
     // recovers some other key.
-    let r = m.call(q.consumer, wei(5), move |c| {
-        c.fund_job(
-            q.jobId,
-            q.provider,
-            q.ratePerSecond,
-            5,
-            q.expiresAt,
-            sig.to_vec().into(),
-        )
-    });
-    assert_revert(r, "InvalidSignature");
-    // Another consumer cannot use a quote made out to someone else.
+    let shorter = Quote {
+        maxSeconds: 5,
+        ..q.clone()
+    };
+    assert_revert(m.fund_signed(&shorter, sig, wei(5)), "InvalidSignature");
+    // Another consumer cannot use a quote made out to someone else: its id is
+    // not theirs, and an id of their own changes the signed terms.
     let q = quote("b", 1, 10);
-    let sig = sign_digest(&key("signer"), reference_digest(&q, CHAIN_ID, MARKET));
-    let r = m.call(addr("stranger"), wei(10), move |c| {
-        c.fund_job(
-            q.jobId,
-            q.provider,
-            q.ratePerSecond,
-            q.maxSeconds,
-            q.expiresAt,
-            sig.to_vec().into(),
-        )
-    });
-    assert_revert(r, "InvalidSignature");
+    let sig = m.sign(&key("signer"), &q);
+    assert_error(
+        m.fund_as(addr("stranger"), &q, sig, wei(10)),
+        InvalidJobId { jobId: q.jobId },
+    );
+    let theirs = Quote {
+        jobId: job_id_of(addr("stranger"), "b"),
+        consumer: addr("stranger"),
+        ..q.clone()
+    };
+    assert_revert(m.fund_signed(&theirs, sig, wei(10)), "InvalidSignature");
     // The untouched quote still funds: the failures above were the terms.
     let q = quote("c", 1, 10);
     m.fund(&q).unwrap();
@@ -152,24 +156,25 @@ fn malformed_and_high_s_signatures_are_rejected() {
     let mut twin = good;
     twin[32..64].copy_from_slice(&(n - s).to_be_bytes::<32>());
     twin[64] = if good[64] == 27 { 28 } else { 27 };
-    for sig in [twin.to_vec(), good[..64].to_vec(), {
-        let mut b = good;
-        b[64] = 29;
-        b.to_vec()
-    }] {
-        let q = q.clone();
-        let r = m.call(q.consumer, wei(10), move |c| {
-            c.fund_job(
-                q.jobId,
-                q.provider,
-                q.ratePerSecond,
-                q.maxSeconds,
-                q.expiresAt,
-                sig.into(),
-            )
-        });
-        assert_revert(r, "InvalidSignature");
-    }
+    assert_revert(
+        m.fund_signed(&q, compact(&twin), wei(10)),
+        "InvalidSignature",
+    );
+    // Zero r or s: the precompile finds no key.
+    let (r, vs) = compact(&good);
+    assert_revert(
+        m.fund_signed(&q, (B256::ZERO, vs), wei(10)),
+        "InvalidSignature",
+    );
+    assert_revert(
+        m.fund_signed(&q, (r, B256::ZERO), wei(10)),
+        "InvalidSignature",
+    );
+    // The flipped parity bit recovers another key.
+    let mut flipped = vs;
+    flipped[0] ^= 0x80;
+    assert_revert(m.fund_signed(&q, (r, flipped), wei(10)), "InvalidSignature");
+    m.fund_signed(&q, (r, vs), wei(10)).unwrap();
 }
 
 #[test]
@@ -179,7 +184,7 @@ fn replayed_job_id_reverts() {
     m.fund(&q).unwrap();
     assert_revert(m.fund(&q), "JobExists");
     // Still refused once the job is settled: ids are single-use.
-    m.advance(10 + GRACE + 1);
+    m.advance(GRACE + 1);
     m.call(addr("stranger"), U256::ZERO, |c| c.cancel_expired(q.jobId))
         .unwrap();
     assert_revert(m.fund(&q), "JobExists");
@@ -215,9 +220,8 @@ fn fund_against_provider_without_signer_reverts() {
 fn submit_result_by_provider_or_signer_logs() {
     let mut m = staked_market(10_000);
     let (a, b) = (quote("a", 1, 100), quote("b", 1, 100));
-    m.fund(&a).unwrap();
-    m.fund(&b).unwrap();
-    m.events();
+    running(&mut m, &a);
+    running(&mut m, &b);
     m.advance(50);
     let hash = keccak256("result");
     m.call(addr("provider"), U256::ZERO, |c| {
@@ -248,17 +252,17 @@ fn submit_result_by_provider_or_signer_logs() {
     );
     let job = m.c.job(a.jobId);
     assert_eq!(
-        (job.8, job.9, job.10, job.11),
+        (job.10, job.11, job.12, job.13),
         (40, hash, T0 + 50, T0 + 50 + WINDOW)
     );
-    assert_eq!(job.13, JobStatus::Submitted as u8);
+    assert_eq!(job.19, JobStatus::Submitted as u8);
 }
 
 #[test]
 fn submit_result_by_a_stranger_reverts() {
     let mut m = staked_market(10_000);
     let q = quote("a", 1, 100);
-    m.fund(&q).unwrap();
+    running(&mut m, &q);
     for who in [addr("stranger"), addr("consumer")] {
         assert_revert(
             m.call(who, U256::ZERO, |c| c.submit_result(q.jobId, 1, B256::ZERO)),
@@ -273,14 +277,14 @@ fn submit_result_after_deadline_reverts() {
     let q = quote("a", 1, 100);
     // At the deadline itself the result is accepted...
     let mut on_time = staked_market(10_000);
-    on_time.fund(&q).unwrap();
+    running(&mut on_time, &q);
     on_time.advance(100 + GRACE);
     on_time
         .call(p, U256::ZERO, |c| c.submit_result(q.jobId, 1, B256::ZERO))
         .unwrap();
     // ...one second later it is not.
     let mut late = staked_market(10_000);
-    late.fund(&q).unwrap();
+    running(&mut late, &q);
     late.advance(100 + GRACE + 1);
     assert_revert(
         late.call(p, U256::ZERO, |c| c.submit_result(q.jobId, 1, B256::ZERO)),
@@ -292,7 +296,7 @@ fn submit_result_after_deadline_reverts() {
 fn submit_more_seconds_than_quoted_reverts() {
     let mut m = staked_market(10_000);
     let q = quote("a", 1, 100);
-    m.fund(&q).unwrap();
+    running(&mut m, &q);
     let r = m.call(addr("provider"), U256::ZERO, |c| {
         c.submit_result(q.jobId, 101, B256::ZERO)
     });
@@ -311,8 +315,16 @@ fn submit_for_unknown_or_submitted_job_reverts() {
     );
     let q = quote("a", 1, 100);
     m.fund(&q).unwrap();
-    m.call(p, U256::ZERO, |c| c.submit_result(q.jobId, 1, B256::ZERO))
-        .unwrap();
+    // Not acknowledged yet: a result needs a started job.
+    assert_error(
+        m.submit(p, q.jobId, 1, B256::ZERO),
+        InvalidJobStatus {
+            jobId: q.jobId,
+            status: JobStatus::Funded as u8,
+        },
+    );
+    m.start(p, q.jobId).unwrap();
+    m.submit(p, q.jobId, 1, B256::ZERO).unwrap();
     assert_revert(
         m.call(p, U256::ZERO, |c| c.submit_result(q.jobId, 2, B256::ZERO)),
         "InvalidJobStatus",
@@ -323,8 +335,7 @@ fn submit_for_unknown_or_submitted_job_reverts() {
 fn cancel_expired_refunds_and_slashes_to_consumer() {
     let mut m = staked_market(10_000);
     let q = quote("a", 4, 500); // escrow 2 000, collateral 1 000, slash 500
-    m.fund(&q).unwrap();
-    m.events();
+    running(&mut m, &q);
     m.advance(500 + GRACE + 1);
     m.call(addr("stranger"), U256::ZERO, |c| c.cancel_expired(q.jobId))
         .unwrap();
@@ -355,11 +366,13 @@ fn cancel_expired_refunds_and_slashes_to_consumer() {
 fn cancel_expired_before_deadline_reverts() {
     let mut m = staked_market(10_000);
     let q = quote("a", 1, 500);
-    m.fund(&q).unwrap();
+    running(&mut m, &q);
     m.advance(500 + GRACE);
-    assert_revert(
+    assert_error(
         m.call(addr("consumer"), U256::ZERO, |c| c.cancel_expired(q.jobId)),
-        "DeadlineNotReached",
+        DeadlineNotReached {
+            deadline: T0 + GRACE + 500,
+        },
     );
 }
 
@@ -367,11 +380,8 @@ fn cancel_expired_before_deadline_reverts() {
 fn cancel_expired_after_a_result_reverts() {
     let mut m = staked_market(10_000);
     let q = quote("a", 1, 500);
-    m.fund(&q).unwrap();
-    m.call(addr("signer"), U256::ZERO, |c| {
-        c.submit_result(q.jobId, 1, B256::ZERO)
-    })
-    .unwrap();
+    running(&mut m, &q);
+    m.submit(addr("signer"), q.jobId, 1, B256::ZERO).unwrap();
     m.advance(10_000);
     assert_revert(
         m.call(addr("consumer"), U256::ZERO, |c| c.cancel_expired(q.jobId)),
@@ -380,21 +390,13 @@ fn cancel_expired_after_a_result_reverts() {
 }
 
 #[test]
-fn quote_digest_view_matches_the_eip712_reference() {
+fn domain_separator_view_matches_the_eip712_reference() {
     let m = Market::new();
-    let q = quote("a", 7, 99);
-    let view = m.c.quote_digest(
-        q.jobId,
-        q.consumer,
-        q.provider,
-        q.ratePerSecond,
-        q.maxSeconds,
-        q.expiresAt,
-    );
-    assert_eq!(view, reference_digest(&q, CHAIN_ID, MARKET));
-    let other = Quote {
-        expiresAt: q.expiresAt + 1,
-        ..q.clone()
+    let domain = alloy_sol_types::eip712_domain! {
+        name: "ComputeMarket",
+        version: "1",
+        chain_id: CHAIN_ID,
+        verifying_contract: MARKET,
     };
-    assert_ne!(view, reference_digest(&other, CHAIN_ID, MARKET));
+    assert_eq!(m.c.domain_separator(), domain.separator());
 }

@@ -5,12 +5,10 @@ use crate::common::*;
 fn submitted(used: u64) -> (Market, Quote) {
     let mut m = staked_market(20_000);
     let q = quote("a", 10, 1_000);
-    m.fund(&q).unwrap();
+    running(&mut m, &q);
     m.advance(100);
-    m.call(addr("signer"), U256::ZERO, |c| {
-        c.submit_result(q.jobId, used, keccak256("out"))
-    })
-    .unwrap();
+    m.submit(addr("signer"), q.jobId, used, keccak256("out"))
+        .unwrap();
     m.events();
     (m, q)
 }
@@ -139,6 +137,7 @@ fn resolve_dispute_splits_escrow_and_slashes() {
             consumerAmount: wei(8_000),
             fee: wei(75),
             slashed: wei(1_000),
+            timedOut: false,
         })]
     );
     assert_eq!(m.c.withdrawable(q.provider), wei(2_925));
@@ -249,7 +248,7 @@ fn dispute_and_finalize_work_while_paused() {
     m.call(addr("owner"), U256::ZERO, |c| c.unpause()).unwrap();
     m.fund(&q2).unwrap();
     m.call(addr("owner"), U256::ZERO, |c| c.pause()).unwrap();
-    m.advance(10 + GRACE + 1);
+    m.advance(GRACE + 1);
     m.call(q.consumer, U256::ZERO, |c| c.cancel_expired(q2.jobId))
         .unwrap();
 }
