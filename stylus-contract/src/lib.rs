@@ -283,6 +283,7 @@ impl ComputeMarket {
     /// # Events
     /// `JobFunded`.
     #[payable]
+    #[allow(clippy::too_many_arguments)]
     pub fn fund_job(
         &mut self,
         job_id: B256,

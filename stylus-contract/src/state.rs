@@ -299,16 +299,16 @@ impl ComputeMarket {
         let mut w1 = Unpack::new(self.load(slot(PARAMS + 1)));
         let mut w2 = Unpack::new(self.load(slot(PARAMS + 2)));
         Params {
-            min_stake: w0.next(),
-            fee_bps: w0.next(),
-            collateral_bps: w0.next(),
-            no_show_slash_bps: w0.next(),
-            dispute_default_pay_bps: w0.next(),
-            unstake_cooldown: w1.next(),
-            challenge_window: w1.next(),
-            start_grace: w1.next(),
-            max_job_seconds: w1.next(),
-            dispute_timeout: w2.next(),
+            min_stake: w0.take(),
+            fee_bps: w0.take(),
+            collateral_bps: w0.take(),
+            no_show_slash_bps: w0.take(),
+            dispute_default_pay_bps: w0.take(),
+            unstake_cooldown: w1.take(),
+            challenge_window: w1.take(),
+            start_grace: w1.take(),
+            max_job_seconds: w1.take(),
+            dispute_timeout: w2.take(),
         }
     }
 
@@ -335,10 +335,10 @@ impl ComputeMarket {
         let mut w0 = Unpack::new(self.load(at));
         let mut w1 = Unpack::new(self.load(at + slot(1)));
         ProviderRecord {
-            stake: w0.next(),
-            locked: w0.next(),
-            pending_unstake: w1.next(),
-            unstake_ready_at: w1.next(),
+            stake: w0.take(),
+            locked: w0.take(),
+            pending_unstake: w1.take(),
+            unstake_ready_at: w1.take(),
             signer: Address::from_word(self.load(at + slot(2))),
         }
     }
@@ -361,22 +361,22 @@ impl ComputeMarket {
         let mut w2 = Unpack::new(self.load(at + slot(2)));
         let mut w3 = Unpack::new(self.load(at + slot(3)));
         JobRecord {
-            provider: w0.next(),
-            status: w0.next(),
-            fee_bps: w0.next(),
-            no_show_slash_bps: w0.next(),
-            dispute_default_pay_bps: w0.next(),
-            rate: w1.next(),
-            collateral: w1.next(),
-            funded_at: w2.next(),
-            max_seconds: w2.next(),
-            start_grace: w2.next(),
-            challenge_window: w2.next(),
-            dispute_timeout: w2.next(),
-            started_at: w3.next(),
-            submitted_at: w3.next(),
-            used_seconds: w3.next(),
-            disputed_at: w3.next(),
+            provider: w0.take(),
+            status: w0.take(),
+            fee_bps: w0.take(),
+            no_show_slash_bps: w0.take(),
+            dispute_default_pay_bps: w0.take(),
+            rate: w1.take(),
+            collateral: w1.take(),
+            funded_at: w2.take(),
+            max_seconds: w2.take(),
+            start_grace: w2.take(),
+            challenge_window: w2.take(),
+            dispute_timeout: w2.take(),
+            started_at: w3.take(),
+            submitted_at: w3.take(),
+            used_seconds: w3.take(),
+            disputed_at: w3.take(),
             result_hash: self.load(at + slot(4)),
         }
     }
@@ -410,8 +410,8 @@ impl ComputeMarket {
 
     pub(crate) fn balance_of(&self, account: Address) -> u128 {
         let mut w = Unpack::new(self.load(record_slot(account.into_word(), BALANCES)));
-        let _high: u128 = w.next();
-        w.next()
+        let _high: u128 = w.take();
+        w.take()
     }
 
     pub(crate) fn set_balance(&mut self, account: Address, amount: u128) {

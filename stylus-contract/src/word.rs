@@ -102,7 +102,7 @@ impl Unpack {
     }
 
     /// The next field.
-    pub fn next<F: Field>(&mut self) -> F {
+    pub fn take<F: Field>(&mut self) -> F {
         let end = self.at + F::WIDTH;
         let value = F::read(&self.word[self.at..end]);
         self.at = end;

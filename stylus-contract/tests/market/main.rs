@@ -9,5 +9,6 @@ mod dispatch;
 mod eip712_vectors;
 mod invariant;
 mod jobs;
+mod lifecycle;
 mod settlement;
 mod staking;
