@@ -1,16 +1,29 @@
 /**
- * The whole test suite, every tier in order, with each tier's counts and a closing total.
+ * The whole test suite with each tier's counts and a closing total.
  * Usage: npm test            (all tiers)
  *        npm test -- unit db (only the named tiers)
+ *
+ * First it checks what the selected tiers need from the system and installs what is missing
+ * where it can (scripts/lib/preflight.ts), or stops naming the command to run. The tiers run in
+ * two lanes at once: the contract tier (cargo, at a lower CPU priority) beside the others, which
+ * run in order. The other lane's output streams; the contract tier's is printed whole when it
+ * ends (scripts/lib/lane-output.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { LaneOutput } from "./lib/lane-output";
+import { preflight } from "./lib/preflight";
 import { findPostgresBin, startTempPostgres, type TempPostgres } from "./lib/temp-postgres";
 
 type Counts = { passed: number; failed: number; skipped: number };
-type Tier = { name: string; run: () => Promise<Counts> };
+/** Where a tier's output goes. */
+type Out = (text: string) => void;
+type Tier = { name: string; lane: Lane; run: (out: Out) => Promise<Counts> };
+type Lane = "main" | "contract";
+type Result = { name: string; counts: Counts; seconds: number };
+const LANES: Lane[] = ["main", "contract"];
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "gpu-market-test-"));
 const baseEnv: NodeJS.ProcessEnv = {
@@ -18,29 +31,35 @@ const baseEnv: NodeJS.ProcessEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
 };
 
-function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = baseEnv) {
+function exec(out: Out, cmd: string, args: string[], env: NodeJS.ProcessEnv = baseEnv) {
   return new Promise<{ code: number; output: string }>((resolve) => {
     const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    const tee = (chunk: Buffer, to: NodeJS.WriteStream) => {
-      output += chunk.toString();
-      to.write(chunk);
+    const tee = (text: string) => {
+      output += text;
+      out(text);
     };
-    child.stdout.on("data", (c: Buffer) => tee(c, process.stdout));
-    child.stderr.on("data", (c: Buffer) => tee(c, process.stderr));
+    child.stdout.setEncoding("utf8").on("data", tee);
+    child.stderr.setEncoding("utf8").on("data", tee);
+    child.on("error", (error) => out(`${cmd}: ${error.message}\n`));
     child.on("close", (code) => resolve({ code: code ?? 1, output }));
   });
 }
 
 /** A tier that is one command: it passes or fails as a whole. */
-async function check(cmd: string, args: string[]): Promise<Counts> {
-  const { code } = await exec(cmd, args);
+async function check(out: Out, cmd: string, args: string[]): Promise<Counts> {
+  const { code } = await exec(out, cmd, args);
   return { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
 }
 
-async function vitest(project: string, env: NodeJS.ProcessEnv = baseEnv): Promise<Counts> {
-  const out = path.join(tmp, `vitest-${project}-${Date.now()}.json`);
+async function vitest(
+  out: Out,
+  project: string,
+  env: NodeJS.ProcessEnv = baseEnv,
+): Promise<Counts> {
+  const report = path.join(tmp, `vitest-${project}-${Date.now()}.json`);
   const { code } = await exec(
+    out,
     "npx",
     [
       "vitest",
@@ -50,29 +69,30 @@ async function vitest(project: string, env: NodeJS.ProcessEnv = baseEnv): Promis
       "--passWithNoTests",
       "--reporter=default",
       "--reporter=json",
-      `--outputFile.json=${out}`,
+      `--outputFile.json=${report}`,
     ],
     env,
   );
-  if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0 };
-  const report = JSON.parse(readFileSync(out, "utf8")) as {
+  if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0 };
+  const counts = JSON.parse(readFileSync(report, "utf8")) as {
     numPassedTests: number;
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
   };
-  const failed = report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0);
+  const failed = counts.numFailedTests + (code !== 0 && counts.numFailedTests === 0 ? 1 : 0);
   return {
-    passed: report.numPassedTests,
+    passed: counts.numPassedTests,
     failed,
-    skipped: report.numPendingTests + report.numTodoTests,
+    skipped: counts.numPendingTests + counts.numTodoTests,
   };
 }
 
-async function cargoTests(): Promise<Counts> {
+async function cargoTests(out: Out): Promise<Counts> {
   const script = path.join("scripts", "contract", "test.sh");
   if (!existsSync(script)) return { passed: 0, failed: 0, skipped: 0 };
-  const { code, output } = await exec("bash", [script]);
+  // Niced: the cargo builds take what CPU the other lane leaves, so its timed tests keep theirs.
+  const { code, output } = await exec(out, "nice", ["-n", "10", "bash", script]);
   const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
   for (const m of output.matchAll(
     /test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/g,
@@ -85,17 +105,17 @@ async function cargoTests(): Promise<Counts> {
   return counts;
 }
 
-async function e2e(): Promise<Counts> {
-  const build = await exec("npx", ["next", "build"]);
+async function e2e(out: Out): Promise<Counts> {
+  const build = await exec(out, "npx", ["next", "build"]);
   if (build.code !== 0) return { passed: 0, failed: 1, skipped: 0 };
-  const out = path.join(tmp, "playwright.json");
-  const { code } = await exec("npx", ["playwright", "test", "--reporter=list,json"], {
+  const report = path.join(tmp, "playwright.json");
+  const { code } = await exec(out, "npx", ["playwright", "test", "--reporter=list,json"], {
     ...baseEnv,
-    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: report,
   });
-  if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0 };
+  if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0 };
   const stats = (
-    JSON.parse(readFileSync(out, "utf8")) as {
+    JSON.parse(readFileSync(report, "utf8")) as {
       stats: { expected: number; unexpected: number; flaky: number; skipped: number };
     }
   ).stats;
@@ -115,23 +135,54 @@ async function postgresUrl(): Promise<string> {
   return postgres.url;
 }
 
+/** In the order of the summary; each lane runs its own tiers in this order. */
 const tiers: Tier[] = [
-  { name: "lint+format", run: () => check("npx", ["biome", "ci", "."]) },
-  { name: "typecheck", run: () => check("npx", ["tsc", "--noEmit"]) },
-  { name: "contract", run: cargoTests },
-  { name: "unit", run: () => vitest("unit") },
-  { name: "db:pglite", run: () => vitest("db", { ...baseEnv, TEST_DB: "pglite" }) },
+  { name: "lint+format", lane: "main", run: (out) => check(out, "npx", ["biome", "ci", "."]) },
+  { name: "typecheck", lane: "main", run: (out) => check(out, "npx", ["tsc", "--noEmit"]) },
+  { name: "contract", lane: "contract", run: cargoTests },
+  { name: "unit", lane: "main", run: (out) => vitest(out, "unit") },
+  {
+    name: "db:pglite",
+    lane: "main",
+    run: (out) => vitest(out, "db", { ...baseEnv, TEST_DB: "pglite" }),
+  },
   {
     name: "db:postgres",
-    run: async () =>
-      vitest("db", { ...baseEnv, TEST_DB: "postgres", DATABASE_URL: await postgresUrl() }),
+    lane: "main",
+    run: async (out) =>
+      vitest(out, "db", { ...baseEnv, TEST_DB: "postgres", DATABASE_URL: await postgresUrl() }),
   },
   {
     name: "chain",
-    run: async () => vitest("chain", { ...baseEnv, DATABASE_URL: await postgresUrl() }),
+    lane: "main",
+    run: async (out) => vitest(out, "chain", { ...baseEnv, DATABASE_URL: await postgresUrl() }),
   },
-  { name: "e2e", run: e2e },
+  { name: "e2e", lane: "main", run: e2e },
 ];
+
+const output = new LaneOutput(LANES, (text) => process.stdout.write(text));
+
+async function runLane(lane: Lane, selected: Tier[], results: Map<string, Result>) {
+  for (const tier of selected.filter((t) => t.lane === lane)) {
+    output.start(lane, `\n=== ${tier.name} ===\n`);
+    const out: Out = (text) => output.write(lane, text);
+    const started = Date.now();
+    let counts: Counts;
+    try {
+      counts = await tier.run(out);
+    } catch (error) {
+      out(`${error instanceof Error ? error.message : error}\n`);
+      counts = { passed: 0, failed: 1, skipped: 0 };
+    }
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    results.set(tier.name, { name: tier.name, counts, seconds });
+    output.end(
+      lane,
+      `--- ${tier.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds}s)\n`,
+    );
+  }
+  output.finish(lane);
+}
 
 async function main() {
   const only = process.argv.slice(2);
@@ -147,23 +198,21 @@ async function main() {
   const selected = only.length
     ? tiers.filter((t) => only.some((n) => t.name === n || t.name.startsWith(`${n}:`)))
     : tiers;
-  const results: { name: string; counts: Counts; seconds: number }[] = [];
-  for (const tier of selected) {
-    console.log(`\n=== ${tier.name} ===`);
-    const started = Date.now();
-    let counts: Counts;
-    try {
-      counts = await tier.run();
-    } catch (error) {
-      console.error(error instanceof Error ? error.message : error);
-      counts = { passed: 0, failed: 1, skipped: 0 };
-    }
-    const seconds = Math.round((Date.now() - started) / 100) / 10;
-    results.push({ name: tier.name, counts, seconds });
-    console.log(
-      `--- ${tier.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds}s)`,
-    );
+
+  const missing = preflight(selected.map((t) => t.name));
+  if (missing) {
+    console.error(`\n${missing}`);
+    process.exit(1);
   }
+
+  const lanes = LANES.filter((lane) => selected.some((t) => t.lane === lane));
+  if (lanes.length > 1) {
+    const beside = selected.filter((t) => t.lane !== lanes[0]).map((t) => t.name);
+    console.log(`Running beside the other tiers: ${beside.join(", ")} (printed whole when done).`);
+  }
+  const byName = new Map<string, Result>();
+  await Promise.all(LANES.map((lane) => runLane(lane, selected, byName)));
+  const results = selected.flatMap((t) => byName.get(t.name) ?? []);
   postgres?.stop();
   rmSync(tmp, { recursive: true, force: true });
   console.log("\nTier summary");
@@ -186,6 +235,7 @@ async function main() {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    output.flushAll();
     postgres?.stop();
     process.exit(signal === "SIGINT" ? 130 : 143);
   });
