@@ -6,6 +6,7 @@ import { jobById } from "@/db/queries/jobs";
 import { gpuModels, jobs, leases, offers } from "@/db/schema";
 import { createTestDb, testDriver } from "@/db/testing";
 import { gpuCatalog } from "@/lib/market/gpu-catalog";
+import { consumerOfJobId } from "@/lib/web3/job-id";
 import { cancelJobAction, submitJobAction } from "./job-actions";
 import { expireQuotes, markFunded } from "./lifecycle";
 import {
@@ -14,7 +15,7 @@ import {
   missedMatchesAction,
   searchOffersAction,
 } from "./provider-actions";
-import { quoteSignerOf } from "./quotes";
+import { chainJobId, quoteSignerOf } from "./quotes";
 import { sweepExpiredQuotes } from "./rematch";
 import { decryptSecret } from "./secrets";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
@@ -67,6 +68,9 @@ describe(`market flows on ${testDriver()}`, () => {
     if (!quote) throw new Error("no quote");
     expect(quote.message.maxSeconds).toBe(36_000n);
     expect(quote.domain.name).toBe("ComputeMarket");
+    // The chain id is scoped to the consumer (ComputeMarket refuses it from anyone else).
+    expect(quote.message.jobId).toBe(chainJobId(consumer.address.toLowerCase(), out.job.id));
+    expect(consumerOfJobId(quote.message.jobId)).toBe(consumer.address);
     expect(await quoteSignerOf(quote.domain, quote.message, quote.signature)).toBe(
       cheap.signer.address,
     );

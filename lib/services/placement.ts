@@ -91,7 +91,7 @@ export function reservationFor(
     pricePerGpuHour: offer.askWeiPerGpuHour,
     ratePerSecond: ratePerSecond(offer.askWeiPerGpuHour, job.gpuCount),
     maxSeconds: job.maxHours * 3600,
-    chainJobId: chainJobId(job.id),
+    chainJobId: chainJobId(job.consumer, job.id),
     quoteSigner: null,
     quoteSignature: null,
     quoteExpiresAt: new Date(now.getTime() + limits.quoteTtlSeconds * 1000),

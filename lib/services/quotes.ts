@@ -1,14 +1,20 @@
 import "server-only";
 import {
   type Address,
+  compactSignatureToSignature,
   getAddress,
   type Hex,
-  keccak256,
   recoverTypedDataAddress,
-  stringToBytes,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { type QuoteMessage, type quoteDomain, quoteTypes } from "@/lib/web3/eip712";
+import { compactSignature } from "@/lib/web3/fund-job";
+
+/**
+ * The job's id on chain: the consumer's address, then 12 bytes of keccak256 of the job's uuid
+ * (ComputeMarket only lets the id's own consumer fund it).
+ */
+export { chainJobId } from "@/lib/web3/job-id";
 
 export type { QuoteMessage };
 
@@ -32,11 +38,10 @@ export function localQuoteSigner(privateKey: Hex): QuoteSigner {
   };
 }
 
-/** The job's id on chain: keccak256 of its uuid's text. */
-export function chainJobId(jobId: string): Hex {
-  return keccak256(stringToBytes(jobId));
-}
-
+/**
+ * Who signed a quote, as ComputeMarket will see it: recovered from the EIP-2098 compact form
+ * that `fundJob` sends (`fundJobArgs`), so a signature that passes here is one the contract accepts.
+ */
 export async function quoteSignerOf(
   domain: QuoteDomain,
   message: QuoteMessage,
@@ -47,7 +52,7 @@ export async function quoteSignerOf(
     types: quoteTypes,
     primaryType: "Quote",
     message,
-    signature,
+    signature: compactSignatureToSignature(compactSignature(signature)),
   });
 }
 

@@ -36,7 +36,10 @@ export function quoteMessageOf(lease: LeaseRow, providerAddress: string): QuoteM
   };
 }
 
-/** The quote of a lease that has been signed, as the consumer's wallet needs it for fundJob. */
+/**
+ * The quote of a lease that has been signed, as the consumer's wallet needs it for fundJob
+ * (`fundJobCall` in lib/web3/fund-job.ts turns it into the call and its value).
+ */
 export async function quoteOfLease(db: Db, lease: LeaseRow): Promise<Quote | undefined> {
   if (!lease.quoteSignature) return undefined;
   const provider = await providerById(db, lease.providerId);
