@@ -36,7 +36,13 @@ console.log(
   `  owner ${p.owner}, arbiter ${p.arbiter}, fee recipient ${p.feeRecipient}, fee ${p.feeBps} bps`,
 );
 console.log(
-  `  min stake ${formatEther(p.minStake)} ETH, challenge window ${p.challengeWindow}s, unstake cooldown ${p.unstakeCooldown}s`,
+  `  min stake ${formatEther(p.minStake)} ETH, unstake cooldown ${p.unstakeCooldown}s, collateral ${p.collateralBps} bps`,
+);
+console.log(
+  `  start grace ${p.startGraceSeconds}s, max job ${p.maxJobSeconds}s, challenge window ${p.challengeWindow}s, dispute timeout ${p.disputeTimeout}s`,
+);
+console.log(
+  `  no-show slash ${p.noShowSlashBps} bps of the collateral, provider's share on a dispute timeout ${p.disputeDefaultPayBps} bps`,
 );
 console.log(`Dev accounts (${formatEther(DEVNET_ACCOUNT_BALANCE)} ETH each; DEVNET-ONLY keys):`);
 devnet.accounts.forEach((a, i) => {

@@ -3,23 +3,15 @@
  *
  * Starts the embedded devnet in a child process (as the app would use it), then sends pre-signed
  * ComputeMarket transactions through JSON-RPC: stake, fundJob (with an EIP-712 quote checked by
- * ecrecover), submitResult and finalize. Also times WASM instantiation with and without the
- * compiled-module cache. The last line printed is one JSON object.
+ * ecrecover), acknowledgeStart, submitResult and finalize. Also times WASM instantiation with and
+ * without the compiled-module cache. The last line printed is one JSON object.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import {
-  encodeFunctionData,
-  type Hex,
-  keccak256,
-  parseAbi,
-  parseEther,
-  parseGwei,
-  toHex,
-} from "viem";
+import { encodeFunctionData, type Hex, keccak256, parseEther, parseGwei, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createVmHooks, type HostRuntime } from "../../lib/devnet/host/hostio";
 import {
@@ -28,7 +20,10 @@ import {
   DEVNET_COMPUTE_MARKET_ADDRESS,
   DEVNET_PRIVATE_KEYS,
 } from "../../lib/devnet/index";
+import { computeMarketAbi as abi } from "../../lib/web3/compute-market-abi";
 import { quoteTypedData } from "../../lib/web3/eip712";
+import { fundJobCall } from "../../lib/web3/fund-job";
+import { chainJobId } from "../../lib/web3/job-id";
 
 const { values } = parseArgs({
   options: {
@@ -39,14 +34,6 @@ const { values } = parseArgs({
 });
 const JOBS = Number(values.jobs);
 const CONCURRENCY = Number(values.concurrency);
-
-const abi = parseAbi([
-  "function stake() payable",
-  "function setSigner(address signer)",
-  "function fundJob(bytes32 jobId, address provider, uint256 ratePerSecond, uint64 maxSeconds, uint64 quoteExpiry, bytes signature) payable",
-  "function submitResult(bytes32 jobId, uint64 usedSeconds, bytes32 resultHash)",
-  "function finalize(bytes32 jobId)",
-]);
 
 const market = DEVNET_COMPUTE_MARKET_ADDRESS as Hex;
 const provider = privateKeyToAccount(DEVNET_PRIVATE_KEYS[5] as Hex);
@@ -214,36 +201,39 @@ async function main() {
     const expiresAt = BigInt(block.timestamp) + 86_400n;
     const rate = parseGwei("1");
     const maxSeconds = 3_600n;
+    // Job ids are scoped by consumer: its address, then 12 bytes of the job's own hash.
     const jobIds = Array.from({ length: JOBS }, (_, i) =>
-      keccak256(toHex(`bench-job-${Date.now()}-${i}`)),
+      chainJobId(consumer.address, `bench-job-${Date.now()}-${i}`),
     );
     const fundCalls = await Promise.all(
       jobIds.map(async (jobId) => {
-        const signature = await provider.signTypedData(
-          quoteTypedData(DEVNET_CHAIN_ID, market, {
-            jobId,
-            consumer: consumer.address,
-            provider: provider.address,
-            ratePerSecond: rate,
-            maxSeconds,
-            expiresAt,
-          }),
-        );
-        return {
-          data: encodeFunctionData({
-            abi,
-            functionName: "fundJob",
-            args: [jobId, provider.address, rate, maxSeconds, expiresAt, signature],
-          }),
-          value: rate * maxSeconds,
+        const message = {
+          jobId,
+          consumer: consumer.address,
+          provider: provider.address,
+          ratePerSecond: rate,
+          maxSeconds,
+          expiresAt,
         };
+        const signature = await provider.signTypedData(
+          quoteTypedData(DEVNET_CHAIN_ID, market, message),
+        );
+        const { functionName, args, value } = fundJobCall({ message, signature });
+        return { data: encodeFunctionData({ abi, functionName, args }), value };
       }),
     );
     const fundRaws = await signAll(consumer, await nonceOf(consumer), fundCalls);
     const providerNonce = await nonceOf(provider);
-    const submitRaws = await signAll(
+    const ackRaws = await signAll(
       provider,
       providerNonce,
+      jobIds.map((jobId) => ({
+        data: encodeFunctionData({ abi, functionName: "acknowledgeStart", args: [jobId] }),
+      })),
+    );
+    const submitRaws = await signAll(
+      provider,
+      providerNonce + JOBS,
       jobIds.map((jobId) => ({
         data: encodeFunctionData({
           abi,
@@ -265,6 +255,8 @@ async function main() {
     await assertSucceeded(url, stake.hashes, "stake");
     const fund = await sendAll(url, fundRaws);
     await assertSucceeded(url, fund.hashes, "fundJob");
+    const ack = await sendAll(url, ackRaws);
+    await assertSucceeded(url, ack.hashes, "acknowledgeStart");
     const submit = await sendAll(url, submitRaws);
     await assertSucceeded(url, submit.hashes, "submitResult");
     await rpc(url, "evm_increaseTime", [toHex(86_400)]);
@@ -273,8 +265,9 @@ async function main() {
     await assertSucceeded(url, finalize.hashes, "finalize");
 
     const serverCpu = cpuSeconds(child.pid) - cpuBefore;
-    const total = 4 * JOBS;
-    const seconds = [stake, fund, submit, finalize].reduce((s, p) => s + JOBS / p.perSecond, 0);
+    const phases = [stake, fund, ack, submit, finalize];
+    const total = phases.length * JOBS;
+    const seconds = phases.reduce((s, p) => s + JOBS / p.perSecond, 0);
     console.log(
       `${total} contract transactions through JSON-RPC (${CONCURRENCY} in flight), WASM ${wasm.length} bytes`,
     );
@@ -284,6 +277,7 @@ async function main() {
         tx_per_s: round(total / seconds),
         stake_tx_per_s: round(stake.perSecond),
         fund_tx_per_s: round(fund.perSecond),
+        ack_tx_per_s: round(ack.perSecond),
         submit_tx_per_s: round(submit.perSecond),
         finalize_tx_per_s: round(finalize.perSecond),
         server_cpu_ms_per_tx: round((serverCpu * 1000) / total, 2),
