@@ -127,7 +127,7 @@ export const markDisputed = (db: Db, jobId: string, actor: string | null = null)
 export const markResolved = (db: Db, jobId: string, actor: string | null = null) =>
   advanceJob(db, jobId, { to: "resolved" }, actor);
 
-/** Funded but no result by the deadline (cancelExpired on chain): the GPUs are released. */
+/** A no-show (cancelExpired on chain): not started by the start deadline, or no result by the deadline; the GPUs are released. */
 export const markExpired = (db: Db, jobId: string, actor: string | null = null) =>
   advanceJob(
     db,
