@@ -6,8 +6,8 @@
  * First it checks what the selected tiers need from the system and installs what is missing
  * where it can (scripts/lib/preflight.ts), or stops naming the command to run. The tiers run in
  * two lanes at once: the contract tier (cargo, at a lower CPU priority) beside the others, which
- * run in order. The other lane's output streams; the contract tier's is printed whole when it
- * ends (scripts/lib/lane-output.ts).
+ * run in order. The other lane's output streams; the contract tier's is printed as one block,
+ * between two tiers or after the last (scripts/lib/lane-output.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -208,7 +208,9 @@ async function main() {
   const lanes = LANES.filter((lane) => selected.some((t) => t.lane === lane));
   if (lanes.length > 1) {
     const beside = selected.filter((t) => t.lane !== lanes[0]).map((t) => t.name);
-    console.log(`Running beside the other tiers: ${beside.join(", ")} (printed whole when done).`);
+    console.log(
+      `Running beside the other tiers: ${beside.join(", ")} (its output is printed as one block).`,
+    );
   }
   const byName = new Map<string, Result>();
   await Promise.all(LANES.map((lane) => runLane(lane, selected, byName)));

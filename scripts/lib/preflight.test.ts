@@ -110,7 +110,7 @@ describe("preflight", () => {
 
   it("names what is still missing when the install did not provide it", () => {
     const { host } = fakeHost({ isRoot: true, aptWorks: false });
-    expect(preflight(["e2e"], env, host)).toMatch(/Chromium.*\n.*failed.*chromium/s);
+    expect(preflight(["e2e"], env, host)).toMatch(/Chromium.*\n.*did not provide them.*chromium/s);
   });
 
   it("needs no Postgres when DATABASE_URL names a server", () => {

@@ -200,7 +200,7 @@ export function preflight(
     if (left.apt.length > 0) {
       lines.push(
         failed
-          ? `Installing the Debian packages failed: ${aptCommand(left.apt, false)}`
+          ? `Installing the Debian packages did not provide them: ${aptCommand(left.apt, false)}`
           : `Install the Debian packages (Debian 12) with:\n  ${aptCommand(left.apt, !host.isRoot)}`,
       );
     }
