@@ -173,6 +173,45 @@ macro_rules! fail {
     (@value $field:ident : $value:expr) => { $value };
 }
 
+/// Expands `$callback!(NotOwner, NotArbiter, ...)` with every error of the
+/// `sol!` block: the one list that the exported interface and the tests use.
+#[macro_export]
+macro_rules! with_every_error {
+    ($callback:ident) => {
+        $callback! {
+            NotOwner,
+            NotArbiter,
+            NotJobProvider,
+            NotJobConsumer,
+            EnforcedPause,
+            InvalidParams,
+            ZeroAddress,
+            ZeroAmount,
+            WrongValue,
+            InvalidQuote,
+            QuoteExpired,
+            InvalidSignature,
+            NoSigner,
+            JobExists,
+            InvalidJobId,
+            JobTooLong,
+            InvalidJobStatus,
+            StakeBelowMinimum,
+            InsufficientFreeStake,
+            DeadlinePassed,
+            DeadlineNotReached,
+            UsedSecondsTooHigh,
+            ChallengeWindowClosed,
+            ChallengeWindowOpen,
+            InvalidBps,
+            NoPendingUnstake,
+            CooldownActive,
+            NothingToWithdraw,
+            TransferFailed
+        }
+    };
+}
+
 #[cfg(feature = "export-abi")]
 mod export {
     use super::*;
@@ -192,37 +231,7 @@ mod export {
 
     impl InnerTypes for MarketError {
         fn inner_types() -> Vec<InnerType> {
-            declarations![
-                NotOwner,
-                NotArbiter,
-                NotJobProvider,
-                NotJobConsumer,
-                EnforcedPause,
-                InvalidParams,
-                ZeroAddress,
-                ZeroAmount,
-                WrongValue,
-                InvalidQuote,
-                QuoteExpired,
-                InvalidSignature,
-                NoSigner,
-                JobExists,
-                InvalidJobId,
-                JobTooLong,
-                InvalidJobStatus,
-                StakeBelowMinimum,
-                InsufficientFreeStake,
-                DeadlinePassed,
-                DeadlineNotReached,
-                UsedSecondsTooHigh,
-                ChallengeWindowClosed,
-                ChallengeWindowOpen,
-                InvalidBps,
-                NoPendingUnstake,
-                CooldownActive,
-                NothingToWithdraw,
-                TransferFailed,
-            ]
+            crate::with_every_error!(declarations)
         }
     }
 }

@@ -221,37 +221,7 @@ macro_rules! error_names {
     };
 }
 
-error_names!(
-    NotOwner,
-    NotArbiter,
-    NotJobProvider,
-    NotJobConsumer,
-    EnforcedPause,
-    InvalidParams,
-    ZeroAddress,
-    ZeroAmount,
-    WrongValue,
-    InvalidQuote,
-    QuoteExpired,
-    InvalidSignature,
-    NoSigner,
-    JobExists,
-    InvalidJobId,
-    JobTooLong,
-    InvalidJobStatus,
-    StakeBelowMinimum,
-    InsufficientFreeStake,
-    DeadlinePassed,
-    DeadlineNotReached,
-    UsedSecondsTooHigh,
-    ChallengeWindowClosed,
-    ChallengeWindowOpen,
-    InvalidBps,
-    NoPendingUnstake,
-    CooldownActive,
-    NothingToWithdraw,
-    TransferFailed,
-);
+compute_market::with_every_error!(error_names);
 
 /// Asserts that `r` failed with exactly `expected` (selector and arguments).
 #[track_caller]
