@@ -422,18 +422,7 @@ impl Market {
         sig: (B256, B256),
         value: U256,
     ) -> Result<(), MarketError> {
-        let q = q.clone();
-        self.call(from, value, move |c| {
-            c.fund_job(
-                q.jobId,
-                q.provider,
-                q.ratePerSecond,
-                q.maxSeconds,
-                q.expiresAt,
-                sig.0,
-                sig.1,
-            )
-        })
+        self.call(from, value, fund_call(q, sig))
     }
 
     // ----- typed shortcuts used across the tests
@@ -507,6 +496,25 @@ impl Market {
         hash: B256,
     ) -> Result<(), MarketError> {
         self.call(from, U256::ZERO, |c| c.submit_result(id, used, hash))
+    }
+}
+
+/// The `fundJob` call for `q` with the compact signature `sig`.
+pub fn fund_call(
+    q: &Quote,
+    sig: (B256, B256),
+) -> impl FnOnce(&mut ComputeMarket) -> Result<(), MarketError> {
+    let q = q.clone();
+    move |c| {
+        c.fund_job(
+            q.jobId,
+            q.provider,
+            q.ratePerSecond,
+            q.maxSeconds,
+            q.expiresAt,
+            sig.0,
+            sig.1,
+        )
     }
 }
 

@@ -161,17 +161,7 @@ impl Recorder {
             "signedBy": signed_by,
         }));
         call.advance = advance;
-        self.run(call, move |c| {
-            c.fund_job(
-                q.jobId,
-                q.provider,
-                q.ratePerSecond,
-                q.maxSeconds,
-                q.expiresAt,
-                sig.0,
-                sig.1,
-            )
-        })
+        self.run(call, fund_call(&q, sig))
     }
 
     /// A call that takes only a job id.
