@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { readableSymbol } from "./symbols";
 import { CRATE_DIR, cargoInvocation, pickRecipe, WASM_OPT_ARGS, WASM_TARGET } from "./toolchain";
 
 const top = Number(process.argv[2] ?? 25);
@@ -46,19 +47,10 @@ try {
   }
   sizes.sort((a, b) => b.bytes - a.bytes);
   const total = sizes.reduce((s, f) => s + f.bytes, 0);
-  // v0 mangled names: keep the crate-relative path segments (e.g. state ComputeMarket save_job).
-  const readable = (name: string) =>
-    name.startsWith("_R")
-      ? (name.match(/\d+[A-Za-z_][A-Za-z0-9_]*/g) ?? [name])
-          .map((seg) => seg.replace(/^\d+/, ""))
-          .filter((seg) => seg.length > 1 && !/^Cs|^NtNt|^B\d/.test(seg))
-          .join("::")
-          .slice(0, 100)
-      : name;
   console.log(`code section: ${total} bytes in ${sizes.length} functions (before compression)`);
   for (const f of sizes.slice(0, top)) {
     console.log(
-      `${String(f.bytes).padStart(7)}  ${((100 * f.bytes) / total).toFixed(1).padStart(5)}%  ${readable(f.name)}`,
+      `${String(f.bytes).padStart(7)}  ${((100 * f.bytes) / total).toFixed(1).padStart(5)}%  ${readableSymbol(f.name)}`,
     );
   }
 } finally {
