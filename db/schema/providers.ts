@@ -48,6 +48,8 @@ export const providerApiKeys = pgTable(
     keyHash: text("key_hash").notNull().unique(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** When an agent last authenticated with the key (lib/auth/agent-keys.ts). */
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   },
   (t) => [index("provider_api_keys_provider_idx").on(t.providerId)],
 );
