@@ -19,6 +19,8 @@ export type Action<T> = {
   (raw: unknown): Promise<ActionResult<T>>;
   /** The same pipeline with an explicit context (tests, route handlers, jobs). */
   run(raw: unknown, ctx: { session: Session | null; db: Db }): Promise<ActionResult<T>>;
+  /** The schema every input is parsed with (tests walk it to reach every field). */
+  readonly input: z.ZodType;
 };
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -70,5 +72,6 @@ export function defineAction<S extends z.ZodType, T, Auth extends boolean = true
     return run(raw, ctx);
   }) as Action<T>;
   action.run = run;
+  Object.defineProperty(action, "input", { value: config.input, enumerable: true });
   return action;
 }

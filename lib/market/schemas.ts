@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { gpuModelIds, regions } from "./gpu-catalog";
 import { limits } from "./limits";
 
@@ -6,8 +7,7 @@ import { limits } from "./limits";
 export const weiAmount = z
   .union([
     z.bigint(),
-    z
-      .string()
+    text()
       .trim()
       .regex(/^\d{1,80}$/, "must be a whole number of wei"),
   ])
@@ -26,14 +26,13 @@ export const hours = count(limits.maxHours);
 export const gpuModelId = z.enum(gpuModelIds, "unknown GPU model");
 export const region = z.enum(regions, "unknown region");
 export const uuid = z.uuid("must be an id");
-const address = z
-  .string()
+const address = text()
   .trim()
   .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address")
   .transform((v) => v.toLowerCase() as `0x${string}`);
 
 export const registerProviderInput = z.object({
-  name: z.string().trim().min(1, "is required").max(limits.maxNameChars),
+  name: text().trim().min(1, "is required").max(limits.maxNameChars),
   region,
   signerAddress: address,
 });
@@ -67,12 +66,14 @@ export const offerIdInput = z.object({ offerId: uuid });
 export const jobIdInput = z.object({ jobId: uuid });
 
 const envEntry = z.object({
-  name: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be a shell variable name (letters, digits, _)"),
-  value: z
-    .string()
-    .max(limits.maxEnvValueChars, `must be at most ${limits.maxEnvValueChars} characters`),
+  name: text().regex(
+    /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
+    "must be a shell variable name (letters, digits, _)",
+  ),
+  value: text().max(
+    limits.maxEnvValueChars,
+    `must be at most ${limits.maxEnvValueChars} characters`,
+  ),
   secret: z.boolean().default(false),
 });
 
@@ -81,14 +82,12 @@ export const jobKinds = ["fine-tune", "inference", "training", "custom"] as cons
 export const submitJobInput = z
   .object({
     kind: z.enum(jobKinds, "unknown job kind"),
-    image: z
-      .string()
+    image: text()
       .trim()
       .min(1, "is required")
       .max(limits.maxImageChars)
       .regex(/^[\w.\-/:@]+$/, "must be a container image reference such as ghcr.io/org/app:tag"),
-    command: z
-      .string()
+    command: text()
       .max(limits.maxCommandChars, `must be at most ${limits.maxCommandChars} characters`)
       .default(""),
     env: z
@@ -106,7 +105,7 @@ export const submitJobInput = z
     regions: z.array(region).max(16).default([]),
     maxPricePerGpuHour: weiAmount,
     maxHours: hours,
-    idempotencyKey: z.string().trim().min(1).max(limits.maxIdempotencyKeyChars),
+    idempotencyKey: text().trim().min(1).max(limits.maxIdempotencyKeyChars),
   })
   .refine((j) => j.gpuModels.length > 0 || j.minVramGb !== undefined, {
     message: "choose GPU models or a minimum VRAM",
@@ -131,5 +130,5 @@ export const searchOffersInput = z.object({
 });
 
 export const providerStatusInput = z.object({ status: z.enum(["online", "offline"]) });
-export const apiKeyInput = z.object({ label: z.string().trim().min(1).max(limits.maxNameChars) });
+export const apiKeyInput = z.object({ label: text().trim().min(1).max(limits.maxNameChars) });
 export const revokeApiKeyInput = z.object({ keyId: uuid });
