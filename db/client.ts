@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { logWarning } from "../lib/log";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -34,7 +35,7 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle connection the server closes (restart, failover, DROP DATABASE ... FORCE) is
     // reported here; without a listener it would crash the process. The pool replaces it.
-    pool.on("error", (error) => console.warn(`postgres: idle connection closed: ${error.message}`));
+    pool.on("error", (error) => logWarning("postgres: idle connection closed", error));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     try {
       await migratePg(db as never, { migrationsFolder });

@@ -1,3 +1,5 @@
+import { logError } from "./log";
+
 /** Stable error codes: services throw them, actions and routes map them to results in one place. */
 export const errorCodes = {
   bad_request: 400,
@@ -33,12 +35,15 @@ export function httpStatus(code: ErrorCode): number {
 
 export type Failure = { ok: false; code: ErrorCode; message: string; fieldErrors?: FieldErrors };
 
-/** Any thrown value as a result a user can read; unexpected errors are logged, never leaked. */
-export function toFailure(error: unknown): Failure {
+/**
+ * Any thrown value as a result a user can read; unexpected errors are logged without parameters
+ * or row values (lib/log.ts), never leaked. `context` says what was being done.
+ */
+export function toFailure(error: unknown, context = "unexpected error"): Failure {
   if (error instanceof AppError) {
     return { ok: false, code: error.code, message: error.message, fieldErrors: error.fieldErrors };
   }
-  console.error(error);
+  logError(context, error);
   return {
     ok: false,
     code: "internal",

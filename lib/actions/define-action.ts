@@ -59,7 +59,7 @@ export function defineAction<S extends z.ZodType, T, Auth extends boolean = true
       const data = await handler(parsed.data, ctx as ActionContext<Auth>);
       return { ok: true, data };
     } catch (error) {
-      return toFailure(error);
+      return toFailure(error, "server action failed");
     }
   };
   const action = (async (raw: unknown) => {
@@ -67,7 +67,7 @@ export function defineAction<S extends z.ZodType, T, Auth extends boolean = true
     try {
       ctx = { session: await getSession(), db: await getDb() };
     } catch (error) {
-      return toFailure(error);
+      return toFailure(error, "server action: session or database unavailable");
     }
     return run(raw, ctx);
   }) as Action<T>;

@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "@/db";
+import { logError } from "@/lib/log";
 import { sweepExpiredQuotes } from "./rematch";
 
 const SWEEP_INTERVAL_MS = 5_000;
@@ -21,7 +22,7 @@ export function startBackgroundLoops(): void {
       const { expired, placed } = await sweepExpiredQuotes(await getDb());
       if (expired > 0) console.info(`quotes: ${expired} expired, ${placed} pending jobs placed`);
     } catch (error) {
-      console.error("quote expiry sweep failed", error);
+      logError("quote expiry sweep failed", error);
     } finally {
       running = false;
     }
