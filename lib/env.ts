@@ -52,6 +52,27 @@ export const envSchema = z.object({
     "must be at least 32 characters",
   ),
   SIWE_NONCE_TTL_SECONDS: positiveInt(300),
+  /**
+   * How many reverse proxies in front of the app append to CLIENT_IP_HEADER. 0 (the default)
+   * trusts no header: every client shares one rate-limit bucket. Behind one proxy (nginx, a load
+   * balancer) that appends to X-Forwarded-For, set 1; the client is then the entry that proxy added.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** The header the trusted proxies write the client's IP to (a list, rightmost hop last). */
+  CLIENT_IP_HEADER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9-]+$/, "must be a header name such as x-forwarded-for")
+    .default("x-forwarded-for"),
+  /** The rate limits' window, and how many requests each client may make in one. */
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
+  /** Sign-in nonces issued per client and window. */
+  RATE_LIMIT_NONCE: positiveInt(30),
+  /** Sign-in attempts (POST /api/auth/verify) per client and window. */
+  RATE_LIMIT_SIGN_IN: positiveInt(20),
+  /** Requests per agent API key and client per window. */
+  RATE_LIMIT_AGENT_KEY: positiveInt(600),
   NEXT_PUBLIC_CHAIN: z.enum(chainKeys).default("devnet"),
   NEXT_PUBLIC_RPC_URL: url,
   NEXT_PUBLIC_MARKET_ADDRESS: address,

@@ -1,8 +1,8 @@
 import "server-only";
-import { eq, lt, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Address } from "viem";
 import type { Executor } from "../client";
-import { siweNonces, users } from "../schema";
+import { providerApiKeys, siweNonces, users } from "../schema";
 
 export async function insertNonce(db: Executor, nonce: string, expiresAt: Date): Promise<void> {
   await db.insert(siweNonces).values({ nonce, expiresAt });
@@ -46,4 +46,26 @@ export async function upsertUserSignIn(db: Executor, address: Address, at: Date)
 export async function findUser(db: Executor, address: Address) {
   const [row] = await db.select().from(users).where(eq(users.address, address.toLowerCase()));
   return row ?? null;
+}
+
+/**
+ * Marks a live agent API key as used at `at` and returns its id and provider, in one statement;
+ * undefined for an unknown or revoked key.
+ */
+export async function markLiveApiKeyUsed(db: Executor, keyHash: string, at: Date) {
+  const [row] = await db
+    .update(providerApiKeys)
+    .set({ lastUsedAt: at })
+    .where(and(eq(providerApiKeys.keyHash, keyHash), isNull(providerApiKeys.revokedAt)))
+    .returning({ id: providerApiKeys.id, providerId: providerApiKeys.providerId });
+  return row;
+}
+
+/** Whether a key with this hash exists but was revoked (to say so instead of "unknown"). */
+export async function isRevokedApiKey(db: Executor, keyHash: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: providerApiKeys.id })
+    .from(providerApiKeys)
+    .where(and(eq(providerApiKeys.keyHash, keyHash), isNotNull(providerApiKeys.revokedAt)));
+  return row !== undefined;
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { getDb } from "@/db";
 import { appOrigin, chainConfig, env } from "@/lib/env";
+import type { ClientIpOptions } from "@/lib/http/client";
+import { chainSignatureVerifier } from "./contract-signatures";
 import type { AuthDeps } from "./handlers";
 import { loadOrCreateSecret, secretFilePath } from "./secret";
 
@@ -15,6 +17,12 @@ export function sessionSecret(): string {
   return secret;
 }
 
+/** TRUSTED_PROXY_HOPS and CLIENT_IP_HEADER: whom to believe about the client's IP. */
+export function clientIpOptions(): ClientIpOptions {
+  const e = env();
+  return { trustedProxyHops: e.TRUSTED_PROXY_HOPS, clientIpHeader: e.CLIENT_IP_HEADER };
+}
+
 /** The auth routes' dependencies, taken from the environment and the app database. */
 export async function authDeps(): Promise<AuthDeps> {
   const e = env();
@@ -27,5 +35,12 @@ export async function authDeps(): Promise<AuthDeps> {
     secret: sessionSecret(),
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     nonceTtlSeconds: e.SIWE_NONCE_TTL_SECONDS,
+    clientIp: clientIpOptions(),
+    rateLimits: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      nonce: e.RATE_LIMIT_NONCE,
+      signIn: e.RATE_LIMIT_SIGN_IN,
+    },
+    verifyContractSignature: chainSignatureVerifier(chain.chain, chain.rpcUrl),
   };
 }

@@ -27,7 +27,9 @@ afterAll(async () => {
 async function signIn(chainId: number) {
   const nonceRoute = await import("@/app/api/auth/nonce/route");
   const verifyRoute = await import("@/app/api/auth/verify/route");
-  const { nonce } = (await (await nonceRoute.GET()).json()) as { nonce: string };
+  const { nonce } = (await (
+    await nonceRoute.GET(new Request("http://localhost:3100/api/auth/nonce"))
+  ).json()) as { nonce: string };
   const message = createSiweMessage({
     address: account.address,
     chainId,
@@ -64,13 +66,13 @@ describe(`auth route handlers on ${testDriver()}`, () => {
     const cookie = setCookie.split(";")[0] ?? "";
 
     const sessionRoute = await import("@/app/api/auth/session/route");
-    const session = sessionRoute.GET(
+    const session = await sessionRoute.GET(
       new Request("http://localhost:3100/api/auth/session", { headers: { cookie } }),
     );
     expect(await session.json()).toMatchObject({ authenticated: true, address: account.address });
 
     const signOutRoute = await import("@/app/api/auth/signout/route");
-    const out = signOutRoute.POST(
+    const out = await signOutRoute.POST(
       new Request("http://localhost:3100/api/auth/signout", {
         method: "POST",
         headers: { cookie },

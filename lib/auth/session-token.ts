@@ -1,8 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { type Address, getAddress, isAddress } from "viem";
-
-/** What the session cookie carries: the signed-in wallet and when the session ends (unix seconds). */
-export type SessionPayload = { address: Address; exp: number };
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const SESSION_COOKIE = "gpu_market_session";
 
@@ -10,41 +6,40 @@ function mac(body: string, secret: string): Buffer {
   return createHmac("sha256", secret).update(body).digest();
 }
 
-/** `base64url(json payload).base64url(HMAC-SHA256(secret, first part))`. */
-export function signSessionToken(payload: SessionPayload, secret: string): string {
-  const body = Buffer.from(
-    JSON.stringify({ address: payload.address.toLowerCase(), exp: payload.exp }),
-  ).toString("base64url");
-  return `${body}.${mac(body, secret).toString("base64url")}`;
+/** A new session token: 32 random bytes, base64url. Only its sha256 is stored (sessionIdOf). */
+export function newSessionToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** The sessions table's key for a token: sha256, hex. A copy of the table yields no cookies. */
+export function sessionIdOf(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
 }
 
 /**
- * The payload of a token this server signed and that has not expired at `nowSeconds`, or null.
- * The MAC is compared in constant time before the payload is trusted or even parsed.
+ * The cookie value for a token: `token.base64url(HMAC-SHA256(secret, token))`. The MAC lets the
+ * server drop a forged or garbled cookie without a database query; the sessions row decides
+ * whether a well-formed one is still live.
  */
-export function verifySessionToken(
-  token: string | undefined,
-  secret: string,
-  nowSeconds: number,
-): SessionPayload | null {
-  if (!token) return null;
-  const dot = token.indexOf(".");
-  if (dot <= 0 || dot !== token.lastIndexOf(".")) return null;
-  const body = token.slice(0, dot);
-  const given = Buffer.from(token.slice(dot + 1), "base64url");
-  const expected = mac(body, secret);
+export function signSessionCookie(token: string, secret: string): string {
+  return `${token}.${mac(token, secret).toString("base64url")}`;
+}
+
+/**
+ * The token in a cookie value this server signed, or null. The MAC is compared in constant time
+ * before the token is used.
+ */
+export function readSessionCookie(value: string | undefined, secret: string): string | null {
+  if (!value) return null;
+  const dot = value.indexOf(".");
+  if (dot <= 0 || dot !== value.lastIndexOf(".")) return null;
+  const token = value.slice(0, dot);
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  // Compared as text, so each token has exactly one valid cookie value.
+  const given = Buffer.from(value.slice(dot + 1));
+  const expected = Buffer.from(mac(token, secret).toString("base64url"));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== "object" || parsed === null) return null;
-  const { address, exp } = parsed as Record<string, unknown>;
-  if (typeof address !== "string" || !isAddress(address, { strict: false })) return null;
-  if (typeof exp !== "number" || !Number.isSafeInteger(exp) || exp <= nowSeconds) return null;
-  return { address: getAddress(address), exp };
+  return token;
 }
 
 export type CookieOptions = {

@@ -1,19 +1,21 @@
 import "server-only";
 import { cookies } from "next/headers";
-import type { Address } from "viem";
+import { cache } from "react";
+import { getDb } from "@/db";
 import { sessionSecret } from "./config";
-import { SESSION_COOKIE, verifySessionToken } from "./session-token";
+import { SESSION_COOKIE } from "./session-token";
+import { type Session, sessionFromCookie } from "./sessions";
 
-/** A signed-in wallet. */
-export type Session = { address: Address; expiresAt: Date };
+export type { Session } from "./sessions";
 
-/** The session from the request's signed cookie, or null when absent, tampered with or expired. */
-export async function getSession(): Promise<Session | null> {
+/**
+ * The request's session, checked against the sessions table on every request (once per request:
+ * the layout, the page and an action share the answer). Null when the cookie is absent, forged,
+ * signed out or expired.
+ */
+export const getSession = cache(async (): Promise<Session | null> => {
   const store = await cookies();
-  const payload = verifySessionToken(
-    store.get(SESSION_COOKIE)?.value,
-    sessionSecret(),
-    Math.floor(Date.now() / 1000),
-  );
-  return payload ? { address: payload.address, expiresAt: new Date(payload.exp * 1000) } : null;
-}
+  const value = store.get(SESSION_COOKIE)?.value;
+  if (!value) return null;
+  return sessionFromCookie(await getDb(), value, sessionSecret(), new Date());
+});

@@ -1,10 +1,10 @@
-import { sessionSecret } from "@/lib/auth/config";
+import { authDeps } from "@/lib/auth/config";
 import { errorResponse, handleSession } from "@/lib/auth/handlers";
 
-/** Who is signed in, from the session cookie. */
-export function GET(request: Request) {
+/** Who is signed in: the session cookie, checked against the sessions table. */
+export async function GET(request: Request) {
   try {
-    return handleSession(request, { secret: sessionSecret() });
+    return await handleSession(request, await authDeps());
   } catch (error) {
     return errorResponse(error);
   }

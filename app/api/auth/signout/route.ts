@@ -1,7 +1,11 @@
-import { handleSignOut } from "@/lib/auth/handlers";
-import { appOrigin } from "@/lib/env";
+import { authDeps } from "@/lib/auth/config";
+import { errorResponse, handleSignOut } from "@/lib/auth/handlers";
 
-/** Clears the session cookie. */
-export function POST(request: Request) {
-  return handleSignOut(request, { origin: appOrigin() });
+/** Ends this session on the server (the cookie stops working everywhere) and clears the cookie. */
+export async function POST(request: Request) {
+  try {
+    return await handleSignOut(request, await authDeps());
+  } catch (error) {
+    return errorResponse(error);
+  }
 }
