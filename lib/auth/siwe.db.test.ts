@@ -155,6 +155,71 @@ describe(`SIWE sign-in on ${testDriver()}`, () => {
     await expectRefused(await handleVerify(verifyRequest(signed), deps), 401, /not valid yet/);
   });
 
+  it("accepts an Issued At up to 5 minutes ahead, and refuses one further in the future", async () => {
+    const ahead = await signedMessage({ issuedAt: new Date(clock.getTime() + 290_000) });
+    expect((await handleVerify(verifyRequest(ahead), deps)).status).toBe(200);
+    const future = await signedMessage({ issuedAt: new Date(clock.getTime() + 310_000) });
+    await expectRefused(
+      await handleVerify(verifyRequest(future), deps),
+      401,
+      /issued in the future\. Set your device's clock/,
+    );
+  });
+
+  it("refuses a message issued longer ago than the nonce lifetime plus the skew", async () => {
+    const old = await signedMessage({
+      issuedAt: new Date(clock.getTime() - 601_000),
+      expirationTime: undefined,
+    });
+    await expectRefused(await handleVerify(verifyRequest(old), deps), 401, /issued too long ago/);
+  });
+
+  it("refuses a signed message with a line injected after its fields", async () => {
+    const signed = await signedMessage();
+    const message = `${signed.message}\nResources:\n- https://evil.example/admin\nAdmin: yes`;
+    const signature = await alice.signMessage({ message });
+    await expectRefused(
+      await handleVerify(verifyRequest({ message, signature }), deps),
+      400,
+      /not in the exact Sign-In with Ethereum \(EIP-4361\) form/,
+    );
+  });
+
+  it("refuses a message with the address in lower case", async () => {
+    const signed = await signedMessage();
+    const message = signed.message.replace(alice.address, alice.address.toLowerCase());
+    const signature = await alice.signMessage({ message });
+    await expectRefused(
+      await handleVerify(verifyRequest({ message, signature }), deps),
+      400,
+      /EIP-55 checksummed form/,
+    );
+  });
+
+  it("asks the chain about a signature that does not recover, and only then", async () => {
+    const asked: string[] = [];
+    const withChain = (answer: boolean): AuthDeps => ({
+      ...deps,
+      verifyContractSignature: async ({ address }) => {
+        asked.push(address);
+        return answer;
+      },
+    });
+    const good = await signedMessage();
+    expect((await handleVerify(verifyRequest(good), withChain(false))).status).toBe(200);
+    expect(asked).toEqual([]);
+    const contractSigned = await signedMessage({}, mallory);
+    await expectRefused(
+      await handleVerify(verifyRequest(contractSigned), withChain(false)),
+      401,
+      /signature does not match/,
+    );
+    expect(asked).toEqual([alice.address]);
+    const accepted = await handleVerify(verifyRequest(contractSigned), withChain(true));
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toMatchObject({ address: alice.address });
+  });
+
   it("refuses a message for another chain", async () => {
     const signed = await signedMessage({ chainId: 1 });
     const body = await expectRefused(
