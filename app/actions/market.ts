@@ -1,6 +1,6 @@
 "use server";
 
-import { cancelJobAction, jobStatusAction, submitJobAction } from "@/lib/services/job-actions";
+import { cancelJobAction, jobStatusAction, submitJobAction } from "@/lib/services/jobs/actions";
 import {
   createApiKeyAction,
   createOfferAction,
@@ -14,7 +14,7 @@ import {
   searchOffersAction,
   setProviderStatusAction,
   updateOfferAction,
-} from "@/lib/services/provider-actions";
+} from "@/lib/services/providers/actions";
 
 export async function registerProvider(raw: unknown) {
   return registerProviderAction(raw);

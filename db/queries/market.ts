@@ -153,9 +153,10 @@ export async function marketStats(executor: Executor): Promise<ModelStats[]> {
 
 /** The markets a provider lists in (live offers), for re-matching when it comes online. */
 export async function marketsOfProvider(executor: Executor, providerId: string) {
-  return queryRows<{ gpu_model: string; region: string }>(
+  const rows = await queryRows<{ market: string }>(
     executor,
-    sql`select distinct gpu_model, region from offers
+    sql`select distinct market from offers
         where provider_id = ${providerId} and status = 'active'`,
   );
+  return rows.map((r) => r.market);
 }

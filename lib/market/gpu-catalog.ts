@@ -53,3 +53,10 @@ export type Region = (typeof regions)[number];
 export function marketKey(gpuModelId: string, region: string): string {
   return `${gpuModelId}/${region}`;
 }
+
+/** A market key's GPU model and region (the inverse of `marketKey`). */
+export function marketParts(market: string): { gpuModel: string; region: string } {
+  const slash = market.indexOf("/");
+  if (slash < 0) throw new Error(`not a market key: ${market}`);
+  return { gpuModel: market.slice(0, slash), region: market.slice(slash + 1) };
+}

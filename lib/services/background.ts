@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/db";
 import { logError } from "@/lib/log";
-import { sweepExpiredQuotes } from "./rematch";
+import { sweepExpiredQuotes } from "./lifecycle/expiry";
 
 const SWEEP_INTERVAL_MS = 5_000;
 

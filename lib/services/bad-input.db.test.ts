@@ -2,13 +2,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DbHandle, queryRows } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
-import { cancelJobAction, submitJobAction } from "./job-actions";
+import { cancelJobAction, submitJobAction } from "./jobs/actions";
 import {
   createOfferAction,
   pauseOfferAction,
   registerProviderAction,
   updateOfferAction,
-} from "./provider-actions";
+} from "./providers/actions";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 
 const offer = (fields: Record<string, unknown> = {}) => ({

@@ -7,17 +7,17 @@ import { gpuModels, jobs, leases, offers } from "@/db/schema";
 import { createTestDb, testDriver } from "@/db/testing";
 import { gpuCatalog } from "@/lib/market/gpu-catalog";
 import { consumerOfJobId } from "@/lib/web3/job-id";
-import { cancelJobAction, submitJobAction } from "./job-actions";
-import { expireQuotes, markFunded } from "./lifecycle";
+import { cancelJobAction, submitJobAction } from "./jobs/actions";
+import { decryptSecret } from "./jobs/secrets";
+import { markFunded } from "./lifecycle/advance";
+import { expireQuotes, sweepExpiredQuotes } from "./lifecycle/expiry";
 import {
   createOfferAction,
   marketStatsAction,
   missedMatchesAction,
   searchOffersAction,
-} from "./provider-actions";
-import { chainJobId, quoteSignerOf } from "./quotes";
-import { sweepExpiredQuotes } from "./rematch";
-import { decryptSecret } from "./secrets";
+} from "./providers/actions";
+import { chainJobId, quoteSignerOf } from "./quotes/signers";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 
 const consumer = sessionOf(wallet(0xc0));

@@ -4,9 +4,9 @@ import { privateKeyToAccount } from "viem/accounts";
 import { type Db, queryRows } from "@/db/client";
 import type { Session } from "@/lib/auth/session";
 import { createOfferInput, registerProviderInput, submitJobInput } from "@/lib/market/schemas";
-import { createOffer } from "./offers";
-import { registerProvider } from "./providers";
-import { registerLocalSigner } from "./quotes";
+import { listOffer } from "./offers/offers";
+import { registerProvider } from "./providers/providers";
+import { registerLocalSigner } from "./quotes/signers";
 
 /** Fixtures for the market's database tests: real services, real schemas, nothing stubbed. */
 export function sessionOf(address: string): Session {
@@ -34,12 +34,13 @@ export async function seedProvider(db: Db, n: number, region = "us-east") {
   return { provider, address, signer, signerAccount: privateKeyToAccount(key) };
 }
 
+/** Lists an offer without re-matching its market (tests decide when capacity is offered). */
 export async function seedOffer(
   db: Db,
   providerAddress: string,
   fields: Record<string, unknown> = {},
 ) {
-  return createOffer(
+  return listOffer(
     db,
     providerAddress,
     createOfferInput.parse({

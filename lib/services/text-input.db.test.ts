@@ -7,8 +7,8 @@ import { type DbHandle, queryRows } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
 import type { Action } from "@/lib/actions/define-action";
 import { textProblem } from "@/lib/validation/text";
-import * as jobActions from "./job-actions";
-import * as providerActions from "./provider-actions";
+import * as jobActions from "./jobs/actions";
+import * as providerActions from "./providers/actions";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 
 /** A string the schema reaches: free text (must be built from `text()`), an enum, or a format. */

@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** A UTF-16 surrogate without its pair: no valid UTF-8 encodes it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * Text that Postgres can store and a log can show: no NUL (Postgres refuses it in `text`) and no
  * lone UTF-16 surrogate (invalid UTF-8 once encoded). Every text field of every schema is built
@@ -7,7 +10,7 @@ import { z } from "zod";
  */
 export function textProblem(value: string): string | undefined {
   if (value.includes("\u0000")) return "must not contain a NUL character";
-  if (!value.isWellFormed()) return "must be valid Unicode text";
+  if (LONE_SURROGATE.test(value)) return "must be valid Unicode text";
   return undefined;
 }
 

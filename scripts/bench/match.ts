@@ -20,7 +20,7 @@ import { offers, providers, users } from "@/db/schema";
 import type { SubmitJobInput } from "@/lib/market/schemas";
 import { matchQuality, optimalSurplus } from "@/lib/matching/quality";
 import { makeJobs, makeOffers } from "@/lib/matching/workload";
-import { submitJob } from "@/lib/services/jobs";
+import { submitJob } from "@/lib/services/submit/submit-job";
 import { findPostgresBin, startTempPostgres } from "../lib/temp-postgres";
 
 const OFFERS = Number(process.env.BENCH_OFFERS ?? 10_000);

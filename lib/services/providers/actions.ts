@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { missedMatches } from "@/db/queries/leases";
-import { marketStats, marketsOfProvider, searchOffers } from "@/db/queries/market";
+import { marketStats, searchOffers } from "@/db/queries/market";
 import { defineAction } from "@/lib/actions/define-action";
 import {
   apiKeyInput,
@@ -13,7 +13,7 @@ import {
   searchOffersInput,
   updateOfferInput,
 } from "@/lib/market/schemas";
-import { changeOfferStatus, createOffer, updateOffer } from "./offers";
+import { changeOfferStatus, createOffer, updateOffer } from "../offers/offers";
 import {
   changeProviderStatus,
   createApiKey,
@@ -21,7 +21,6 @@ import {
   requireProvider,
   revokeApiKey,
 } from "./providers";
-import { rematchMarket } from "./rematch";
 
 const me = (session: { address: string }) => session.address.toLowerCase();
 
@@ -32,41 +31,23 @@ export const registerProviderAction = defineAction(
 
 export const setProviderStatusAction = defineAction(
   { input: providerStatusInput, auth: true },
-  async ({ status }, { session, db }) => {
-    const provider = await changeProviderStatus(db, me(session), status);
-    if (status === "online") {
-      for (const m of await marketsOfProvider(db, provider.id)) {
-        await rematchMarket(db, { gpuModel: m.gpu_model, region: m.region });
-      }
-    }
-    return provider;
-  },
+  ({ status }, { session, db }) => changeProviderStatus(db, me(session), status),
 );
 
 export const createOfferAction = defineAction(
   { input: createOfferInput, auth: true },
-  async (input, { session, db }) => {
-    const offer = await createOffer(db, me(session), input);
-    const placed = await rematchMarket(db, offer);
-    return { offer, placedJobs: placed.length };
-  },
+  (input, { session, db }) => createOffer(db, me(session), input),
 );
 
 export const updateOfferAction = defineAction(
   { input: updateOfferInput, auth: true },
-  async (input, { session, db }) => {
-    const offer = await updateOffer(db, me(session), input);
-    const placed = offer.status === "active" ? await rematchMarket(db, offer) : [];
-    return { offer, placedJobs: placed.length };
-  },
+  (input, { session, db }) => updateOffer(db, me(session), input),
 );
 
 const statusAction = (move: "pause" | "resume" | "remove") =>
-  defineAction({ input: offerIdInput, auth: true }, async ({ offerId }, { session, db }) => {
-    const offer = await changeOfferStatus(db, me(session), offerId, move);
-    const placed = move === "resume" ? await rematchMarket(db, offer) : [];
-    return { offer, placedJobs: placed.length };
-  });
+  defineAction({ input: offerIdInput, auth: true }, ({ offerId }, { session, db }) =>
+    changeOfferStatus(db, me(session), offerId, move),
+  );
 
 export const pauseOfferAction = statusAction("pause");
 export const resumeOfferAction = statusAction("resume");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { jobStatuses } from "@/db/schema/jobs";
-import { jobTransitions, sourcesOf } from "./job-lifecycle";
+import { jobTransitions, sourcesOf } from "./transitions";
 
 describe("job lifecycle", () => {
   it("covers every status and only names known statuses", () => {

@@ -1,18 +1,13 @@
 import "server-only";
 import type { Db, Executor } from "@/db/client";
 import { appendEvents } from "@/db/queries/events";
-import { transitionJob } from "@/db/queries/jobs";
-import {
-  expiredQuotes,
-  holdingLeaseOfJob,
-  type LeaseRow,
-  leaseById,
-  transitionLease,
-} from "@/db/queries/leases";
+import { jobById, transitionJob } from "@/db/queries/jobs";
+import { holdingLeaseOfJob, type LeaseRow, leaseById, transitionLease } from "@/db/queries/leases";
 import { releaseGpus } from "@/db/queries/offers";
+import { transaction } from "@/db/retry";
 import type { JobStatus, LeaseStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { sourcesOf } from "./job-lifecycle";
+import { sourcesOf } from "./transitions";
 
 type Step = {
   to: JobStatus;
@@ -32,13 +27,19 @@ export async function advanceJob(
   step: Step,
   actor: string | null,
 ): Promise<{ from: JobStatus; lease: LeaseRow | undefined }> {
-  return db.transaction((tx) => advanceJobIn(tx, jobId, step, actor));
+  return transaction(db, (tx) => advanceJobIn(tx, jobId, step, actor));
 }
 
-async function advanceJobIn(tx: Executor, jobId: string, step: Step, actor: string | null) {
+/** `advanceJob` inside the caller's transaction. */
+export async function advanceJobIn(tx: Executor, jobId: string, step: Step, actor: string | null) {
   const moved = await transitionJob(tx, jobId, sourcesOf(step.to, step.only), step.to);
-  if (!moved)
-    throw new AppError("conflict", `This job cannot move to ${step.to} from where it is.`);
+  if (!moved) {
+    const now = await jobById(tx, jobId);
+    throw new AppError(
+      "conflict",
+      now ? `This job is ${now.status}; it cannot move to ${step.to}.` : "No such job.",
+    );
+  }
   const events: Parameters<typeof appendEvents>[1] = [
     {
       aggregate: "job",
@@ -135,38 +136,3 @@ export const markExpired = (db: Db, jobId: string, actor: string | null = null) 
     { to: "expired", lease: { from: ["funded", "running"], to: "expired", release: true } },
     actor,
   );
-
-/**
- * Quotes nobody funded in time: the lease expires, its GPUs go back to the offer and the job
- * returns to pending to be matched again. Each in its own transaction; funding that wins the
- * race on a job makes its expiry a no-op. Returns the markets that regained capacity.
- */
-export async function expireQuotes(db: Db, now = new Date(), batch = 100) {
-  const due = await expiredQuotes(db, now, batch);
-  const markets = new Map<string, { gpuModel: string; region: string }>();
-  const expired: string[] = [];
-  for (const lease of due) {
-    const done = await db
-      .transaction((tx) =>
-        advanceJobIn(
-          tx,
-          lease.jobId,
-          {
-            to: "pending",
-            only: ["matched", "quoted"],
-            lease: { from: ["reserved", "quoted"], to: "expired", release: true, id: lease.id },
-          },
-          null,
-        ),
-      )
-      .catch((error: unknown) => {
-        if (error instanceof AppError && error.code === "conflict") return undefined;
-        throw error;
-      });
-    if (!done) continue;
-    expired.push(lease.id);
-    const [gpuModel = "", region = ""] = lease.market.split("/");
-    markets.set(lease.market, { gpuModel, region });
-  }
-  return { expired, markets: [...markets.values()] };
-}

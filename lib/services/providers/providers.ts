@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { Db, Executor } from "@/db/client";
 import { appendEvents } from "@/db/queries/events";
+import { marketsOfProvider } from "@/db/queries/market";
 import {
   ensureUser,
   insertApiKey,
@@ -12,9 +13,11 @@ import {
   setProviderStatus,
   upsertProvider,
 } from "@/db/queries/providers";
+import { transaction } from "@/db/retry";
 import type { ProviderStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { RegisterProviderInput } from "@/lib/market/schemas";
+import { capacityFreed } from "../placement/rematch";
 
 const KEY_PREFIX = "gmk_";
 
@@ -24,7 +27,7 @@ export function hashApiKey(key: string): string {
 
 /** Creates or updates the caller's provider profile. */
 export async function registerProvider(db: Db, address: string, input: RegisterProviderInput) {
-  return db.transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     await ensureUser(tx, address);
     const { provider, created } = await upsertProvider(tx, { address, ...input });
     await appendEvents(tx, [
@@ -50,13 +53,16 @@ export async function requireProvider(executor: Executor, address: string): Prom
   return provider;
 }
 
-/** Online/offline: offline providers' offers stay listed but are never matched. */
+/**
+ * Online/offline: offline providers' offers stay listed but are never matched. Back online, its
+ * markets are re-matched.
+ */
 export async function changeProviderStatus(db: Db, address: string, to: ProviderStatus) {
-  return db.transaction(async (tx) => {
+  const { provider, moved } = await transaction(db, async (tx) => {
     const provider = await requireProvider(tx, address);
     const from: ProviderStatus = to === "online" ? "offline" : "online";
     const moved = await setProviderStatus(tx, provider.id, from, to);
-    if (!moved) return provider;
+    if (!moved) return { provider, moved: false };
     await appendEvents(tx, [
       {
         aggregate: "provider",
@@ -67,8 +73,10 @@ export async function changeProviderStatus(db: Db, address: string, to: Provider
         actor: address,
       },
     ]);
-    return moved;
+    return { provider: moved, moved: true };
   });
+  if (moved && to === "online") await capacityFreed(db, await marketsOfProvider(db, provider.id));
+  return provider;
 }
 
 /** A new agent API key: returned once in full, stored only as its sha256. */

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { offersGeneration } from "@/db/queries/offer-changes";
 import { marketBook } from "@/db/queries/offers";
-import type { BatchWrite } from "@/db/queries/placement-batch";
+import type { BatchWrite } from "@/db/queries/placement/write-batch";
 import { type Book, bookFrom } from "@/lib/matching/book";
 import type { MatchOffer } from "@/lib/matching/types";
 

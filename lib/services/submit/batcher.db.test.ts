@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type DbHandle, queryRows } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
 import { submitJobInput } from "@/lib/market/schemas";
-import { cancelJob, submitJob } from "./jobs";
-import { SUBMIT_STAGES, submitBatcher } from "./submit-batch";
-import { jobInput, offerBooks, parseJob, seedOffer, seedProvider, wallet } from "./testing";
+import { cancelJob } from "../lifecycle/cancel";
+import { jobInput, offerBooks, parseJob, seedOffer, seedProvider, wallet } from "../testing";
+import { SUBMIT_STAGES, submitBatcher } from "./batcher";
+import { submitJob } from "./submit-job";
 
 /**
  * Submits that arrive together are placed as one batch: one read of the order book, one

@@ -5,10 +5,11 @@ import { appendEvents } from "@/db/queries/events";
 import { transitionJob } from "@/db/queries/jobs";
 import { type LeaseRow, leaseById, transitionLease } from "@/db/queries/leases";
 import { providerById } from "@/db/queries/providers";
+import { transaction } from "@/db/retry";
 import { chainConfig } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { quoteDomain } from "@/lib/web3/eip712";
-import { type QuoteDomain, type QuoteMessage, quoteSignerOf, type SignerResolver } from "./quotes";
+import { type QuoteDomain, type QuoteMessage, quoteSignerOf, type SignerResolver } from "./signers";
 
 export type Quote = {
   domain: QuoteDomain;
@@ -78,7 +79,7 @@ export async function quoteLease(
       "The quote was not signed by the provider's registered signer.",
     );
   }
-  const quoted = await db.transaction(async (tx) => {
+  const quoted = await transaction(db, async (tx) => {
     const moved = await transitionJob(tx, lease.jobId, ["matched"], "quoted");
     if (!moved) return false;
     const done = await transitionLease(tx, lease, ["reserved"], "quoted", {

@@ -8,11 +8,13 @@ import {
   setOfferStatus,
   updateOfferTerms,
 } from "@/db/queries/offers";
+import { transaction } from "@/db/retry";
 import type { OfferStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { marketKey } from "@/lib/market/gpu-catalog";
 import type { CreateOfferInput, UpdateOfferInput } from "@/lib/market/schemas";
-import { requireProvider } from "./providers";
+import { capacityFreed } from "../placement/rematch";
+import { requireProvider } from "../providers/providers";
 
 export async function ownOffer(executor: Executor, address: string, offerId: string) {
   const provider = await requireProvider(executor, address);
@@ -25,9 +27,27 @@ export async function ownOffer(executor: Executor, address: string, offerId: str
   return offer;
 }
 
-/** Lists GPUs; the caller re-matches the offer's market afterwards. */
-export async function createOffer(db: Db, address: string, input: CreateOfferInput) {
-  return db.transaction(async (tx) => {
+/** An offer as a change left it, and how many pending jobs its new capacity placed. */
+export type OfferChange = { offer: OfferRow; placedJobs: number };
+
+/** After a change that may let the offer take jobs it could not before: re-match its market. */
+async function offered(db: Db, offer: OfferRow): Promise<OfferChange> {
+  const placed = offer.status === "active" ? await capacityFreed(db, [offer.market]) : [];
+  return { offer, placedJobs: placed.length };
+}
+
+/** Lists GPUs, then offers them to the pending jobs of the market. */
+export async function createOffer(
+  db: Db,
+  address: string,
+  input: CreateOfferInput,
+): Promise<OfferChange> {
+  return offered(db, await listOffer(db, address, input));
+}
+
+/** The listing alone, one transaction: the offer and its event (`createOffer` then re-matches). */
+export function listOffer(db: Db, address: string, input: CreateOfferInput): Promise<OfferRow> {
+  return transaction(db, async (tx) => {
     const provider = await requireProvider(tx, address);
     const offer = await insertOffer(tx, {
       market: marketKey(input.gpuModel, input.region),
@@ -58,9 +78,16 @@ export async function createOffer(db: Db, address: string, input: CreateOfferInp
   });
 }
 
-/** New price, hours or size. Shrinking below the GPUs already leased is refused. */
-export async function updateOffer(db: Db, address: string, input: UpdateOfferInput) {
-  return db.transaction(async (tx) => {
+/**
+ * New price, hours or size. Shrinking below the GPUs already leased is refused, with the count
+ * read after the refused update.
+ */
+export async function updateOffer(
+  db: Db,
+  address: string,
+  input: UpdateOfferInput,
+): Promise<OfferChange> {
+  const updated = await transaction(db, async (tx) => {
     const offer = await ownOffer(tx, address, input.offerId);
     const minHours = input.minHours ?? offer.minHours;
     const maxHours = input.maxHours ?? offer.maxHours;
@@ -76,13 +103,14 @@ export async function updateOffer(db: Db, address: string, input: UpdateOfferInp
       maxHours: input.maxHours,
     });
     if (!updated) {
-      const leased = offer.gpusTotal - offer.gpusFree;
+      const now = (await offerById(tx, offer.id)) ?? offer;
+      const leased = now.gpusTotal - now.gpusFree;
       throw new AppError(
         "conflict",
-        offer.status === "removed"
+        now.status === "removed"
           ? "This offer was removed."
           : `${leased} GPUs of this offer are leased; it cannot shrink below that.`,
-        offer.status === "removed" ? undefined : { gpusTotal: [`must be at least ${leased}`] },
+        now.status === "removed" ? undefined : { gpusTotal: [`must be at least ${leased}`] },
       );
     }
     await appendEvents(tx, [
@@ -101,6 +129,7 @@ export async function updateOffer(db: Db, address: string, input: UpdateOfferInp
     ]);
     return updated;
   });
+  return offered(db, updated);
 }
 
 const statusMoves: Record<"pause" | "resume" | "remove", { from: OfferStatus[]; to: OfferStatus }> =
@@ -112,20 +141,27 @@ const statusMoves: Record<"pause" | "resume" | "remove", { from: OfferStatus[]; 
 
 /**
  * Pause, resume or remove. Leases already running keep their GPUs; a removed offer is never
- * matched again and its returning GPUs simply stay unlisted.
+ * matched again and its returning GPUs simply stay unlisted. A refused move says where the offer
+ * is after the guarded update (a racing resume that lost finds it active, not paused).
  */
 export async function changeOfferStatus(
   db: Db,
   address: string,
   offerId: string,
   move: keyof typeof statusMoves,
-): Promise<OfferRow> {
+): Promise<OfferChange> {
   const { from, to } = statusMoves[move];
-  return db.transaction(async (tx) => {
+  const moved = await transaction(db, async (tx) => {
     const offer = await ownOffer(tx, address, offerId);
     const moved = await setOfferStatus(tx, offer, from, to);
     if (!moved) {
-      throw new AppError("conflict", `This offer is ${offer.status}; it cannot be ${to} now.`);
+      const now = (await offerById(tx, offer.id)) ?? offer;
+      throw new AppError(
+        "conflict",
+        now.status === to
+          ? `This offer is already ${to}.`
+          : `This offer is ${now.status}; it cannot be ${to} now.`,
+      );
     }
     await appendEvents(tx, [
       {
@@ -139,4 +175,5 @@ export async function changeOfferStatus(
     ]);
     return moved;
   });
+  return move === "resume" ? offered(db, moved) : { offer: moved, placedJobs: 0 };
 }

@@ -5,10 +5,11 @@ import { holdingLeaseOfJob, type LeaseRow } from "@/db/queries/leases";
 import { defineAction } from "@/lib/actions/define-action";
 import type { NoMatchView } from "@/lib/market/messages";
 import { jobIdInput, submitJobInput } from "@/lib/market/schemas";
-import { cancelJob, explainJob, ownJob, submitJob } from "./jobs";
-import { localSignerResolver, type SignerResolver } from "./quotes";
-import { type Quote, quoteLease, quoteOfLease } from "./quoting";
-import { rematchMarket } from "./rematch";
+import { cancelJob } from "../lifecycle/cancel";
+import { type Quote, quoteLease, quoteOfLease } from "../quotes/sign-lease";
+import { localSignerResolver, type SignerResolver } from "../quotes/signers";
+import { submitJob } from "../submit/submit-job";
+import { explainJob, ownJob } from "./read";
 import { redactEnv } from "./secrets";
 
 export type JobView = Omit<JobRow, "env"> & { env: ReturnType<typeof redactEnv> };
@@ -100,10 +101,6 @@ export const cancelJobAction = defineAction(
   { input: jobIdInput, auth: true },
   async ({ jobId }, { session, db }) => {
     const result = await cancelJob(db, session.address.toLowerCase(), jobId);
-    if (result.released) {
-      const [gpuModel = "", region = ""] = result.released.market.split("/");
-      await rematchMarket(db, { gpuModel, region });
-    }
     return { jobId, status: "cancelled" as const, from: result.from };
   },
 );

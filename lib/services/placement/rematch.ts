@@ -1,0 +1,53 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import { claimPendingJobs } from "@/db/queries/jobs";
+import type { LeaseRow } from "@/db/queries/leases";
+import { offersChanged } from "@/db/queries/offer-changes";
+import { transaction } from "@/db/retry";
+import { gpuModel, marketParts } from "@/lib/market/gpu-catalog";
+import { placeJob } from "./place-job";
+
+/**
+ * Capacity appeared in one market (an offer was listed, resumed, grew or got cheaper, or a
+ * lease released GPUs): offer it to the pending jobs that accept this market, highest max price
+ * first, then oldest. Each job is placed in its own short transaction (claimed with SKIP
+ * LOCKED, so re-matchers running side by side never take the same job); a job that still does
+ * not fit is skipped and the next one tried, up to `budget` attempts.
+ */
+export async function rematchMarket(db: Db, market: string, budget = 50): Promise<LeaseRow[]> {
+  const { gpuModel: model, region } = marketParts(market);
+  const vramGb = gpuModel(model)?.vramGb ?? 0;
+  const placed: LeaseRow[] = [];
+  const skipped: string[] = [];
+  for (let attempt = 0; attempt < budget; attempt++) {
+    const outcome = await transaction(db, async (tx) => {
+      const [job] = await claimPendingJobs(
+        tx,
+        { gpuModel: model, vramGb, region, gpusFree: 2_147_483_647 },
+        1,
+        skipped,
+      );
+      if (!job) return "done" as const;
+      const result = await placeJob(tx, job, null);
+      if (!result.placed) skipped.push(job.id);
+      return result.placed ? result.lease : ("missed" as const);
+    });
+    if (outcome === "done") break;
+    if (outcome !== "missed") placed.push(outcome);
+  }
+  return placed;
+}
+
+/**
+ * After a transaction that gave a market capacity (GPUs released, an offer listed, resumed,
+ * grown or made cheaper, a provider back online) has committed: the submit batcher's copy of the
+ * book is stale, and the pending jobs of each market are offered the capacity. Every service that
+ * frees capacity ends with this, so no caller has to remember either step. Returns the leases
+ * placed.
+ */
+export async function capacityFreed(db: Db, markets: Iterable<string>): Promise<LeaseRow[]> {
+  offersChanged();
+  const placed: LeaseRow[] = [];
+  for (const market of new Set(markets)) placed.push(...(await rematchMarket(db, market)));
+  return placed;
+}

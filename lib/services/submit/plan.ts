@@ -1,0 +1,151 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import type { LeaseRow } from "@/db/queries/leases";
+import type { JobInsert, Reservation } from "@/db/queries/placement/records";
+import type { BatchWrite } from "@/db/queries/placement/write-batch";
+import { type BatchPlan, planBatch } from "@/lib/matching/book";
+import { CANDIDATE_LIMITS, marketsFor, toMatchJob } from "../placement/candidates";
+import { reservationFor } from "../placement/reservation";
+import { BookCopy } from "./book-copy";
+
+/** A submit as it waits in the batcher's queue. */
+export type Waiting = {
+  values: JobInsert;
+  now: Date;
+  resolve: (result: import("./settle").SubmitResult) => void;
+  reject: (error: unknown) => void;
+};
+
+/** A submit of a batch to write: the engine's plan, and the lease it would write, if any. */
+export type PlannedSubmit = Waiting & {
+  plan: BatchPlan;
+  /** The markets the job accepts. */
+  markets: readonly string[];
+  lease: LeaseRow | undefined;
+  reservation: Reservation | undefined;
+};
+
+/** A planned batch: the submits to write now, and the GPUs they take per offer while in flight. */
+export type PlannedBatch = { writing: PlannedSubmit[]; holds: Map<string, number> };
+
+/**
+ * Plans batches one at a time, in the order they arrive, each on the order book as the batches
+ * before it left it: the copy (`book-copy.ts`) less what returned writes took, with the offers
+ * that writes still in flight hold set aside (`holds`), as SKIP LOCKED would. A job that only a
+ * held offer could take waits for the next batch, and so do the later jobs of its markets, which
+ * keeps arrival order.
+ */
+export class BatchPlanner {
+  readonly copy: BookCopy;
+  /** The plan running now, if any: the next one starts when it ends. */
+  private planning: Promise<unknown> = Promise.resolve();
+  /** The GPUs per offer each batch in flight plans to take. */
+  private inFlight = new Set<Map<string, number>>();
+  /** Submits waiting for writes in flight, and the markets they wait in. */
+  private waiting: Waiting[] = [];
+  private waitingMarkets = new Set<string>();
+
+  constructor(db: Db) {
+    this.copy = new BookCopy(db);
+  }
+
+  /** Plans a batch after the batches before it; the submits that must wait are kept here. */
+  plan(batch: readonly Waiting[]): Promise<PlannedBatch> {
+    const turn = this.planning.then(() => this.planNow(batch));
+    this.planning = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async planNow(batch: readonly Waiting[]): Promise<PlannedBatch> {
+    const jobs = batch.map((w) => {
+      const want = toMatchJob(w.values);
+      return { want, markets: marketsFor(want) };
+    });
+    const markets = [...new Set(jobs.flatMap((j) => j.markets))];
+    const stale = this.copy.stale(markets);
+    if (stale.length > 0) await this.copy.read(stale);
+    let plans = this.planOnCopy(jobs, markets);
+    // Markets dropped from the copy meanwhile: read them now and plan again, rather than send
+    // each of their jobs off on its own.
+    const dropped = new Set(
+      plans.flatMap((p, i) => (!p.decided && p.stale ? (jobs[i]?.markets ?? []) : [])),
+    );
+    if (dropped.size > 0) {
+      await this.copy.read([...dropped]);
+      plans = this.planOnCopy(jobs, markets);
+    }
+    const writing: PlannedSubmit[] = [];
+    const holds = new Map<string, number>();
+    plans.forEach((plan, i) => {
+      const w = batch[i] as Waiting;
+      const jobMarkets = jobs[i]?.markets ?? [];
+      if (!plan.decided && plan.wait) {
+        this.waiting.push(w);
+        for (const m of jobMarkets) this.waitingMarkets.add(m);
+        return;
+      }
+      const placed =
+        plan.decided && plan.offer
+          ? reservationFor(
+              w.values,
+              plan.offer,
+              plan.candidates,
+              plan.skipped,
+              w.values.consumer,
+              w.now,
+            )
+          : undefined;
+      if (plan.decided && plan.offer) {
+        holds.set(plan.offer.id, (holds.get(plan.offer.id) ?? 0) + w.values.gpuCount);
+      }
+      writing.push({
+        ...w,
+        plan,
+        markets: jobMarkets,
+        lease: placed?.lease,
+        reservation: placed?.reservation,
+      });
+    });
+    if (writing.length > 0) this.inFlight.add(holds);
+    return { writing, holds };
+  }
+
+  private planOnCopy(jobs: Parameters<typeof planBatch>[0], markets: readonly string[]) {
+    const held = new Map<string, number>();
+    for (const holds of this.inFlight) {
+      for (const [id, gpus] of holds) held.set(id, (held.get(id) ?? 0) + gpus);
+    }
+    return planBatch(jobs, this.copy.book(markets), CANDIDATE_LIMITS, {
+      busy: held,
+      waiting: this.waitingMarkets,
+    });
+  }
+
+  /**
+   * A batch's write returned (`write` undefined: it failed): what it took goes into the copy
+   * (unless a read already saw it), markets where a planned offer was lost are dropped, and the
+   * submits that waited for it are returned, to go first in the queue.
+   */
+  landed(batch: PlannedBatch, write: BatchWrite | undefined): Waiting[] {
+    this.inFlight.delete(batch.holds);
+    this.copy.landed(write);
+    if (write) {
+      for (const market of write.changed) this.copy.drop(market);
+      batch.writing.forEach(({ plan }, i) => {
+        const outcome = write.outcomes[i];
+        if (plan.decided && plan.offer && outcome?.created && !outcome.reserved) {
+          this.copy.drop(plan.offer.market);
+        }
+      });
+    }
+    const woken = this.waiting;
+    this.waiting = [];
+    this.waitingMarkets.clear();
+    return woken;
+  }
+
+  /** The versions the copy of these markets was read at, for the write to check. */
+  versionsOf(markets: Iterable<string>) {
+    return this.copy.versionsOf(markets);
+  }
+}
