@@ -31,8 +31,13 @@ const origin = "http://localhost:3100";
 const owner = privateKeyToAccount(generatePrivateKey());
 const stranger = privateKeyToAccount(generatePrivateKey());
 const contracts = compileTestContract("OwnedWallet.sol");
-const wallet = contracts.OwnedWallet;
-const factory = contracts.OwnedWalletFactory;
+function contract(name: string) {
+  const compiled = contracts[name];
+  if (!compiled) throw new Error(`${name} is not in OwnedWallet.sol`);
+  return compiled;
+}
+const wallet = contract("OwnedWallet");
+const factory = contract("OwnedWalletFactory");
 
 let devnet: Devnet;
 let handle: DbHandle;

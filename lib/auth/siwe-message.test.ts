@@ -2,7 +2,7 @@ import { createSiweMessage } from "viem/siwe";
 import { describe, expect, it } from "vitest";
 import { parseCanonicalSiwe, parseRfc3339, renderSiwe } from "./siwe-message";
 
-const address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
 const issuedAt = new Date("2026-05-01T12:00:00.000Z");
 const base = {
   address,
