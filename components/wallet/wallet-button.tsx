@@ -1,6 +1,7 @@
 "use client";
 
 import { ConnectButton } from "@rainbow-me/rainbowkit";
+import Link from "next/link";
 import { useDisconnect } from "wagmi";
 import { shortAddress } from "./short-address";
 import { useSiwe } from "./siwe-provider";
@@ -29,6 +30,14 @@ export function WalletButton() {
         if (!mounted || authenticationStatus === "loading") {
           return <div aria-hidden className="h-9 w-32 rounded-lg bg-zinc-900" />;
         }
+        const sessionsLink = (
+          <Link
+            href="/account/sessions"
+            className="hidden rounded-md px-2 py-2 text-sm text-zinc-400 transition hover:text-zinc-100 sm:inline"
+          >
+            Sessions
+          </Link>
+        );
         const signOutButton = (
           <button
             type="button"
@@ -55,6 +64,7 @@ export function WalletButton() {
               >
                 {shortAddress(sessionAddress)}
               </button>
+              {sessionsLink}
               {signOutButton}
             </div>
           );
@@ -92,6 +102,7 @@ export function WalletButton() {
               >
                 {shortAddress(account.address)}
               </button>
+              {sessionsLink}
               {signOutButton}
             </div>
           );
