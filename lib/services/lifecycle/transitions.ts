@@ -1,7 +1,8 @@
 import type { JobStatus } from "@/db/schema";
 
 /**
- * The job lifecycle (DESIGN.md, "Job lifecycle") as data: the statuses each status may move to.
+ * The job lifecycle (docs/ARCHITECTURE.md, "Job lifecycle") as data: the statuses each status
+ * may move to.
  * `matched` sits between pending and quoted: GPUs are reserved and the provider's signer has
  * not yet signed the quote. Quote expiry sends matched/quoted jobs back to pending.
  */
