@@ -61,6 +61,11 @@ export default defineConfig({
       // A throwaway embedded database (and generated session secret) unless a Postgres is given.
       PGLITE_DATA_DIR: path.join(dataDir, "pglite"),
       NEXT_PUBLIC_CHAIN: "devnet",
+      // Specs that test rate limits send their own X-Forwarded-For (one trusted hop), so they
+      // get their own buckets; browser specs share the fallback bucket, kept roomy.
+      TRUSTED_PROXY_HOPS: "1",
+      RATE_LIMIT_NONCE: "120",
+      RATE_LIMIT_SIGN_IN: "120",
     },
   },
 });

@@ -16,14 +16,17 @@ const absolute = new Intl.DateTimeFormat("en-GB", {
 
 /** "3 min ago", "in 6 days": relative to the render, with the absolute UTC time on hover. */
 function relative(at: Date, now: Date): string {
-  const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
-  const past = seconds < 0;
-  const s = Math.abs(seconds);
-  let text: string;
+  const ms = at.getTime() - now.getTime();
+  const past = ms <= 0;
+  const s = Math.abs(ms) / 1000;
   if (s < 60) return past ? "just now" : "in under a minute";
-  if (s < 3600) text = `${Math.floor(s / 60)} min`;
-  else if (s < 86_400) text = `${Math.floor(s / 3600)} h`;
-  else text = `${Math.floor(s / 86_400)} ${Math.floor(s / 86_400) === 1 ? "day" : "days"}`;
+  let text: string;
+  if (s < 3600) text = `${Math.round(s / 60)} min`;
+  else if (s < 86_400) text = `${Math.round(s / 3600)} h`;
+  else {
+    const days = Math.round(s / 86_400);
+    text = `${days} ${days === 1 ? "day" : "days"}`;
+  }
   return past ? `${text} ago` : `in ${text}`;
 }
 
