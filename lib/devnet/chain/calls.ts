@@ -1,11 +1,33 @@
-import type { ExecResult } from "@ethereumjs/evm";
+import type { Block } from "@ethereumjs/block";
+import type { Common } from "@ethereumjs/common";
+import type { EVM, ExecResult } from "@ethereumjs/evm";
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { Address, bytesToHex, createZeroAddress, hexToBytes } from "@ethereumjs/util";
-import type { CallRequest, Chain } from "./chain";
 import { rejected, reverted } from "./errors";
 import type { Hex } from "./records";
+import type { DevnetState } from "./state";
 
 export type CallResult = ExecResult & { intrinsicGas: bigint };
+
+export type CallRequest = {
+  from?: Hex;
+  to?: Hex | null;
+  data?: Hex;
+  value?: bigint;
+  gas?: bigint;
+  gasPrice?: bigint;
+};
+
+/** What a call needs of the chain (`Chain` is one). */
+type Chain = {
+  readonly opts: { blockGasLimit: bigint; baseFee: bigint };
+  readonly txCommon: Common;
+  readonly state: DevnetState;
+  readonly evm: EVM;
+  pendingTimestamp(): bigint;
+  pendingBlock(timestamp: bigint): Block;
+  call(req: CallRequest): Promise<CallResult>;
+};
 
 /**
  * Run a call on the latest state inside a checkpoint that is always reverted. The caller holds

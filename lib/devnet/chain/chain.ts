@@ -7,7 +7,7 @@ import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import { keccak256 } from "viem";
 import { bindStylus, type StylusBinding } from "../host/attach";
 import type { StylusProgram } from "../host/program";
-import { type CallResult, callOrThrow, estimateGas, executeCall } from "./calls";
+import { type CallRequest, type CallResult, callOrThrow, estimateGas, executeCall } from "./calls";
 import { createDevnetCommon, createSharedCommon } from "./common";
 import { badParams, rejected } from "./errors";
 import {
@@ -32,16 +32,8 @@ export type ChainOptions = {
   history?: BlockRecord[];
 };
 
+export type { CallRequest } from "./calls";
 export { createDevnetCommon, createSharedCommon } from "./common";
-
-export type CallRequest = {
-  from?: Hex;
-  to?: Hex | null;
-  data?: Hex;
-  value?: bigint;
-  gas?: bigint;
-  gasPrice?: bigint;
-};
 
 const NONCE_GAP_WAIT_MS = 1_000;
 

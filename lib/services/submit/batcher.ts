@@ -3,8 +3,8 @@ import type { Db } from "@/db/client";
 import type { JobInsert } from "@/db/queries/placement/records";
 import { logWarning } from "@/lib/log";
 import { submitOne } from "./one-at-a-time";
-import { BatchPlanner, type PlannedBatch, type Waiting } from "./plan";
-import type { SubmitResult } from "./settle";
+import { BatchPlanner, type PlannedBatch } from "./plan";
+import type { SubmitResult, Waiting } from "./queue";
 import { settleBatch } from "./settle";
 import { writePlanned } from "./write";
 

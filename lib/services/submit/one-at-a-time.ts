@@ -6,7 +6,8 @@ import { withRetry } from "@/db/retry";
 import { rankFeasible } from "@/lib/matching/feasibility";
 import { candidatesFor, marketsFor, toMatchJob } from "../placement/candidates";
 import { reservationFor } from "../placement/reservation";
-import { existingJob, newJob, placeAgain, type SubmitResult } from "./settle";
+import type { SubmitResult } from "./queue";
+import { existingJob, newJob, placeAgain } from "./settle";
 
 /**
  * One submit on its own, when its batch's write failed (a row the database refuses, a lost

@@ -1,20 +1,13 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import type { LeaseRow } from "@/db/queries/leases";
-import type { JobInsert, Reservation } from "@/db/queries/placement/records";
+import type { Reservation } from "@/db/queries/placement/records";
 import type { BatchWrite } from "@/db/queries/placement/write-batch";
 import { type BatchPlan, planBatch } from "@/lib/matching/book";
 import { CANDIDATE_LIMITS, marketsFor, toMatchJob } from "../placement/candidates";
 import { reservationFor } from "../placement/reservation";
 import { BookCopy } from "./book-copy";
-
-/** A submit as it waits in the batcher's queue. */
-export type Waiting = {
-  values: JobInsert;
-  now: Date;
-  resolve: (result: import("./settle").SubmitResult) => void;
-  reject: (error: unknown) => void;
-};
+import type { Waiting } from "./queue";
 
 /** A submit of a batch to write: the engine's plan, and the lease it would write, if any. */
 export type PlannedSubmit = Waiting & {

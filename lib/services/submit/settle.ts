@@ -7,8 +7,7 @@ import type { BatchWrite } from "@/db/queries/placement/write-batch";
 import { withRetry } from "@/db/retry";
 import { placeJob } from "../placement/place-job";
 import type { PlannedSubmit } from "./plan";
-
-export type SubmitResult = { job: JobRow; lease: LeaseRow | undefined; created: boolean };
+import type { SubmitResult } from "./queue";
 
 /**
  * Each submit of a written batch learns its outcome: placed, queued as pending (nothing fits), a

@@ -5,7 +5,7 @@ import type { JobInsert } from "@/db/queries/placement/records";
 import type { SubmitJobInput } from "@/lib/market/schemas";
 import { sealEnv } from "../jobs/secrets";
 import { submitBatcher } from "./batcher";
-import type { SubmitResult } from "./settle";
+import type { SubmitResult } from "./queue";
 
 /**
  * Stores a job and tries to place it. Submits arriving together go as one batch: enqueue
