@@ -1,0 +1,6 @@
+import { z } from "zod";
+
+// zod probes for `new Function` the first time a schema is built, to compile fast parsers. The
+// Content Security Policy forbids eval, so the probe would be reported as a violation on every
+// page; parse without it (the schemas in the browser are small).
+z.config({ jitless: true });
