@@ -2,18 +2,20 @@
 
 import { cancelJobAction, jobStatusAction, submitJobAction } from "@/lib/services/jobs/actions";
 import {
-  createApiKeyAction,
   createOfferAction,
   marketStatsAction,
-  missedMatchesAction,
   pauseOfferAction,
-  registerProviderAction,
   removeOfferAction,
   resumeOfferAction,
-  revokeApiKeyAction,
   searchOffersAction,
-  setProviderStatusAction,
   updateOfferAction,
+} from "@/lib/services/offers/actions";
+import {
+  createApiKeyAction,
+  missedMatchesAction,
+  registerProviderAction,
+  revokeApiKeyAction,
+  setProviderStatusAction,
 } from "@/lib/services/providers/actions";
 
 export async function registerProvider(raw: unknown) {

@@ -3,12 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DbHandle, queryRows } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
 import { cancelJobAction, submitJobAction } from "./jobs/actions";
-import {
-  createOfferAction,
-  pauseOfferAction,
-  registerProviderAction,
-  updateOfferAction,
-} from "./providers/actions";
+import { createOfferAction, pauseOfferAction, updateOfferAction } from "./offers/actions";
+import { registerProviderAction } from "./providers/actions";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 
 const offer = (fields: Record<string, unknown> = {}) => ({

@@ -11,12 +11,8 @@ import { cancelJobAction, submitJobAction } from "./jobs/actions";
 import { decryptSecret } from "./jobs/secrets";
 import { markFunded } from "./lifecycle/advance";
 import { expireQuotes, sweepExpiredQuotes } from "./lifecycle/expiry";
-import {
-  createOfferAction,
-  marketStatsAction,
-  missedMatchesAction,
-  searchOffersAction,
-} from "./providers/actions";
+import { createOfferAction, marketStatsAction, searchOffersAction } from "./offers/actions";
+import { missedMatchesAction } from "./providers/actions";
 import { chainJobId, quoteSignerOf } from "./quotes/signers";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 

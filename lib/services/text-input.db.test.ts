@@ -8,6 +8,7 @@ import { createTestDb, testDriver } from "@/db/testing";
 import type { Action } from "@/lib/actions/define-action";
 import { textProblem } from "@/lib/validation/text";
 import * as jobActions from "./jobs/actions";
+import * as offerActions from "./offers/actions";
 import * as providerActions from "./providers/actions";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 
@@ -62,7 +63,10 @@ function withValueAt(base: unknown, at: (string | number)[], value: string): unk
   return root;
 }
 
-const actionModules = { ...jobActions, ...providerActions } as Record<string, unknown>;
+const actionModules = { ...jobActions, ...offerActions, ...providerActions } as Record<
+  string,
+  unknown
+>;
 const actions = Object.entries(actionModules).filter(
   (entry): entry is [string, Action<unknown>] =>
     typeof entry[1] === "function" && "input" in entry[1] && "run" in entry[1],
