@@ -7,9 +7,8 @@ import { type Book, bookFrom } from "@/lib/matching/book";
 import type { MatchOffer } from "@/lib/matching/types";
 
 /**
- * Offers read per market for a batch; a market cut at this depth may need a job's own read. At 12,
- * big jobs late in the benchmark (the cheapest offers partly taken) went to their own read about
- * 250 times in 50,000 and set the p99; at 24, none did, and reads are rare with the copy.
+ * Offers read per market for a batch; a market cut at this depth may need a job's own read
+ * (why 24: services README, "Benchmark").
  */
 export const BOOK_DEPTH = 24;
 /**
