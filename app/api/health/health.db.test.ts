@@ -51,7 +51,7 @@ describe(`GET /api/health on ${testDriver()}`, () => {
       expect(response.status).toBe(503);
       const body = await response.json();
       expect(body.db).toEqual({
-        driver: "pglite",
+        driver: process.env.DATABASE_URL ? "postgres" : "pglite",
         reachable: false,
         problem: "no answer within 3 s",
       });
