@@ -281,6 +281,26 @@ describe(`SIWE sign-in on ${testDriver()}`, () => {
     );
   });
 
+  it("refuses a body that is not JSON with 415 and one over 32 KiB with 413", async () => {
+    const signed = await signedMessage();
+    const plain = new Request(`${origin}/api/auth/verify`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify(signed),
+    });
+    const refusedType = await handleVerify(plain, deps);
+    expect(refusedType.status).toBe(415);
+    expect(await refusedType.json()).toMatchObject({ code: "unsupported_media_type" });
+    const big = await handleVerify(
+      verifyRequest({ ...signed, padding: "x".repeat(33 * 1024) }),
+      deps,
+    );
+    expect(big.status).toBe(413);
+    expect(big.headers.get("set-cookie")).toBeNull();
+    // Neither consumed the nonce: the same signed message still signs in.
+    expect((await handleVerify(verifyRequest(signed), deps)).status).toBe(200);
+  });
+
   it("refuses a sign-in posted from another site", async () => {
     const signed = await signedMessage();
     await expectRefused(
