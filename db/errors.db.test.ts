@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "@/lib/errors";
+import { AppError, toFailure } from "@/lib/errors";
 import type { DbHandle } from "./client";
 import {
   ConstraintViolation,
@@ -108,4 +108,12 @@ describe(`database errors on ${testDriver()}`, () => {
       expect((rows as unknown as { rows: { n: number }[] }).rows.map((r) => r.n)).toEqual([2, 2]);
     },
   );
+
+  it("a user told of a database failure hears what happened, never an internal error", async () => {
+    const raw = await handle.db.execute(sql`select ${"a\u0000b"}::text`).catch((e: unknown) => e);
+    expect(toFailure(raw)).toMatchObject({ ok: false, code: "bad_request" });
+    const busy = toFailure(new TransactionConflict("deadlock detected", "40P01"));
+    expect(busy).toMatchObject({ ok: false, code: "unavailable" });
+    expect(busy.message).toContain("try again");
+  });
 });

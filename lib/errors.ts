@@ -1,3 +1,4 @@
+import { DbUnavailable, dbError, InvalidText, TransactionConflict } from "@/db/errors";
 import { logError } from "./log";
 
 /** Stable error codes: services throw them, actions and routes map them to results in one place. */
@@ -44,9 +45,40 @@ export function toFailure(error: unknown, context = "unexpected error"): Failure
     return { ok: false, code: error.code, message: error.message, fieldErrors: error.fieldErrors };
   }
   logError(context, error);
+  const known = databaseFailure(error);
+  if (known) return known;
   return {
     ok: false,
     code: "internal",
     message: "Something went wrong on our side. Please try again.",
   };
+}
+
+/** What a user is told when the database, not their input, stopped the work. */
+function databaseFailure(thrown: unknown): Failure | undefined {
+  const error = dbError(thrown);
+  if (error instanceof TransactionConflict) {
+    return {
+      ok: false,
+      code: "unavailable",
+      message: "The market is very busy right now and nothing was changed. Please try again.",
+    };
+  }
+  if (error instanceof DbUnavailable) {
+    return {
+      ok: false,
+      code: "unavailable",
+      message:
+        "The database is not answering right now and nothing was changed. Try again shortly.",
+    };
+  }
+  if (error instanceof InvalidText) {
+    return {
+      ok: false,
+      code: "bad_request",
+      message:
+        "Some text holds characters that cannot be stored (such as NUL). Remove them and try again.",
+    };
+  }
+  return undefined;
 }
