@@ -72,6 +72,34 @@ describe("describeError", () => {
     expect(text).not.toContain("gmk_");
   });
 
+  it("names the statement of a server error that carries it and its parameters itself (PGlite)", () => {
+    const server = Object.assign(
+      new DatabaseError('new row for relation "jobs" violates check constraint "c1"', 80, "error"),
+      {
+        severity: "ERROR",
+        code: "23514",
+        table: "jobs",
+        constraint: "c1",
+        detail: `Failing row contains (${envValue}).`,
+        query: "insert into jobs select * from jsonb_to_recordset($1::jsonb)",
+        params: [JSON.stringify({ env: envValue })],
+      },
+    );
+    const text = describeError(server);
+    expect(text).toContain("DatabaseError 23514");
+    expect(text).toContain("statement (parameters withheld): insert into jobs select");
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+
+  it("shows the SQLSTATE of the database boundary's own error classes", () => {
+    class ConstraintViolation extends Error {
+      readonly sqlState = "23505";
+    }
+    expect(describeError(new ConstraintViolation("constraint k on jobs refused a row"))).toMatch(
+      /^ConstraintViolation 23505: constraint k on jobs refused a row/,
+    );
+  });
+
   it("prints the stack frames but not the stack's first line, which repeats the message", () => {
     const text = describeError(failedInsert());
     expect(text).toMatch(/\n\s+at /);

@@ -70,18 +70,27 @@ function describeOne(e: unknown, statement: string | undefined): string {
   if (!isObject(e)) {
     return `thrown ${typeof e}: ${clip(redactSecrets(String(e)), MAX_MESSAGE_CHARS)}`;
   }
-  if (isFailedQuery(e)) {
-    const params = (e.params as unknown[]).length;
-    return `DrizzleQueryError: failed statement (${params} parameters withheld): ${clip(e.query, MAX_STATEMENT_CHARS)}`;
-  }
   if (isDatabaseError(e)) {
     const where = ["schema", "table", "column", "constraint", "dataType"]
       .map((k) => (str(e[k]) ? `${k} ${str(e[k])}` : undefined))
       .filter(Boolean);
-    const message = redactSecrets(serverMessage(e, statement));
-    return `DatabaseError ${e.code}: ${clip(message, MAX_MESSAGE_CHARS)}${where.length ? ` (${where.join(", ")})` : ""}`;
+    // PGlite's errors carry the statement and its parameters themselves: name the statement when
+    // no drizzle error around it did.
+    const own = statement === undefined && isFailedQuery(e) ? e.query : undefined;
+    const message = redactSecrets(serverMessage(e, statement ?? own));
+    return [
+      `DatabaseError ${e.code}: ${clip(message, MAX_MESSAGE_CHARS)}`,
+      where.length ? ` (${where.join(", ")})` : "",
+      own ? `; statement (parameters withheld): ${clip(own, MAX_STATEMENT_CHARS)}` : "",
+    ].join("");
   }
-  const code = str(e.code) ?? (typeof e.code === "number" ? String(e.code) : undefined);
+  if (isFailedQuery(e)) {
+    const params = (e.params as unknown[]).length;
+    return `DrizzleQueryError: failed statement (${params} parameters withheld): ${clip(e.query, MAX_STATEMENT_CHARS)}`;
+  }
+  // `sqlState`: the database boundary's own error classes (db/errors.ts).
+  const code =
+    str(e.code) ?? (typeof e.code === "number" ? String(e.code) : undefined) ?? str(e.sqlState);
   const message = clip(redactSecrets(str(e.message) ?? ""), MAX_MESSAGE_CHARS);
   return `${className(e)}${code ? ` ${code}` : ""}: ${message}`;
 }
@@ -108,7 +117,9 @@ export function describeError(error: unknown): string {
   const seen = new Set<unknown>();
   for (let depth = 0; depth < MAX_CAUSES && current !== undefined && !seen.has(current); depth++) {
     seen.add(current);
-    if (isObject(current) && isFailedQuery(current)) statement = current.query;
+    if (isObject(current) && isFailedQuery(current) && !isDatabaseError(current)) {
+      statement = current.query;
+    }
     lines.push(`${depth ? "  caused by " : ""}${describeOne(current, statement)}`);
     if (isObject(current) && Array.isArray(current.errors)) {
       // AggregateError (e.g. a connection refused on every address of a host).
