@@ -4,7 +4,7 @@ type HasHeaders = { headers(): Record<string, string> } | null;
 
 import { installTestWallet } from "./fixtures/test-wallet";
 
-const pages = ["/", "/market", "/jobs", "/jobs/new", "/provider"];
+const pages = ["/", "/market", "/jobs", "/jobs/new", "/provider", "/account/sessions"];
 
 /**
  * What the browser reports when the CSP blocks something (events in the page, console lines), and
