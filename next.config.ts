@@ -38,7 +38,12 @@ const nextConfig: NextConfig = {
   // about a minute to every build on a small machine, `npm start` included.
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
-  experimental: { serverActions: { allowedOrigins: serverActionOrigins() } },
+  experimental: {
+    serverActions: { allowedOrigins: serverActionOrigins() },
+    // proxy.ts runs on every request, so Next keeps a copy of each body for the route behind it:
+    // at most this much (server actions take at most 1 MB; routes refuse far less, lib/http/body.ts).
+    proxyClientMaxBodySize: "1mb",
+  },
 };
 
 export default nextConfig;
