@@ -50,7 +50,7 @@ export const leases = pgTable(
     /** What the contract escrows per second: ceil(price * gpus / 3600). */
     ratePerSecond: uint256("rate_per_second").notNull(),
     maxSeconds: bigint("max_seconds", { mode: "number" }).notNull(),
-    /** bytes32 job id on chain (keccak256 of the job's uuid). */
+    /** bytes32 job id on chain: the consumer address, then 12 bytes of keccak256(job uuid). */
     chainJobId: text("chain_job_id").notNull(),
     quoteSigner: text("quote_signer"),
     quoteSignature: text("quote_signature"),
