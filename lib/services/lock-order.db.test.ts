@@ -76,7 +76,7 @@ describe(`lock order on ${testDriver()}`, () => {
       });
       if (!r.ok) throw new Error(r.message);
       const job = await jobById(handle.db, r.data.job.id);
-      if (!job || job.status !== "pending") throw new Error("expected a pending job");
+      if (job?.status !== "pending") throw new Error("expected a pending job");
       jobs.push(job);
     }
     await handle.db.execute(sql`update offers set status = 'active' where id = ${offer.id}`);
