@@ -47,7 +47,8 @@ export default defineConfig({
   },
   webServer: {
     // The test command builds first (`next build`); this only serves the build.
-    command: `npx next start -p ${port}`,
+    // The server's output goes to a file in the run's folder, which log-secrets.spec.ts reads.
+    command: `npx next start -p ${port} > "${path.join(dataDir, "server.log")}" 2>&1`,
     url: `${origin}/api/health`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
