@@ -29,6 +29,7 @@ extern crate alloc;
 
 pub mod errors;
 pub mod events;
+mod funding;
 pub mod quote;
 mod state;
 mod steps;
@@ -43,6 +44,7 @@ pub use crate::state::{
 };
 use crate::{
     errors::MarketError,
+    funding::quote_terms,
     quote::Quote,
     steps::{checked_params, non_zero},
 };
@@ -301,32 +303,12 @@ impl ComputeMarket {
     ) -> Result<(), MarketError> {
         self.when_not_paused()?;
         let consumer = self.vm().msg_sender();
-        if JobRecord::consumer(job_id) != consumer {
-            return fail!(InvalidJobId { jobId: job_id });
-        }
-        if self.job_record(job_id).status != JobStatus::None as u8 {
-            return fail!(JobExists { jobId: job_id });
-        }
+        self.check_new_job(job_id, consumer)?;
         let params = self.params_record();
-        let terms = checked_wei(rate_per_second)
-            .and_then(|rate| Some((rate, rate.checked_mul(u128::from(max_seconds))?)))
-            .filter(|(_, escrow)| *escrow != 0);
-        let Some((rate, escrow)) = terms else {
+        let Some((rate, escrow)) = quote_terms(rate_per_second, max_seconds) else {
             return fail!(InvalidQuote {});
         };
-        if max_seconds > params.max_job_seconds {
-            return fail!(JobTooLong {
-                maxSeconds: max_seconds,
-                maxJobSeconds: params.max_job_seconds
-            });
-        }
-        let value = self.vm().msg_value();
-        if value != amount(escrow) {
-            return fail!(WrongValue {
-                expected: escrow,
-                actual: value
-            });
-        }
+        self.check_terms(max_seconds, escrow, &params)?;
         let now = self.vm().block_timestamp();
         if now > quote_expiry {
             return fail!(QuoteExpired {
@@ -346,10 +328,7 @@ impl ComputeMarket {
             max_seconds,
             expires_at: quote_expiry,
         };
-        let digest = quote.digest(self.domain_separator());
-        if quote::recover(self.vm(), digest, r, y_parity_and_s) != Some(p.signer) {
-            return fail!(InvalidSignature {});
-        }
+        self.check_signature(&quote, p.signer, r, y_parity_and_s)?;
         // Overflow not possible: `locked + pending <= stake`.
         let active = p.stake - p.pending_unstake;
         if active < params.min_stake {
