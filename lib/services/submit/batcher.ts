@@ -79,9 +79,9 @@ export class SubmitBatcher {
     if (planned.writing.length === 0) return;
     try {
       this.stats.written++;
-      const write = await writePlanned(this.db, this.planner, planned);
+      const { write, leases } = await writePlanned(this.db, this.planner, planned);
       this.requeue(this.planner.landed(planned, write));
-      settleBatch(this.db, planned.writing, write).forEach((result, i) => {
+      settleBatch(this.db, planned.writing, write, leases).forEach((result, i) => {
         const w = planned.writing[i] as Waiting;
         result.then(w.resolve, w.reject);
       });

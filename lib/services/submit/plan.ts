@@ -1,21 +1,16 @@
 import "server-only";
 import type { Db } from "@/db/client";
-import type { LeaseRow } from "@/db/queries/leases";
-import type { Reservation } from "@/db/queries/placement/records";
 import type { BatchWrite } from "@/db/queries/placement/write-batch";
 import { type BatchPlan, planBatch } from "@/lib/matching/book";
 import { CANDIDATE_LIMITS, marketsFor, toMatchJob } from "../placement/candidates";
-import { reservationFor } from "../placement/reservation";
 import { BookCopy } from "./book-copy";
 import type { Waiting } from "./queue";
 
-/** A submit of a batch to write: the engine's plan, and the lease it would write, if any. */
+/** A submit of a batch to write, with the engine's plan for it. */
 export type PlannedSubmit = Waiting & {
   plan: BatchPlan;
   /** The markets the job accepts. */
   markets: readonly string[];
-  lease: LeaseRow | undefined;
-  reservation: Reservation | undefined;
 };
 
 /** A planned batch: the submits to write now, and the GPUs they take per offer while in flight. */
@@ -77,27 +72,10 @@ export class BatchPlanner {
         for (const m of jobMarkets) this.waitingMarkets.add(m);
         return;
       }
-      const placed =
-        plan.decided && plan.offer
-          ? reservationFor(
-              w.values,
-              plan.offer,
-              plan.candidates,
-              plan.skipped,
-              w.values.consumer,
-              w.now,
-            )
-          : undefined;
       if (plan.decided && plan.offer) {
         holds.set(plan.offer.id, (holds.get(plan.offer.id) ?? 0) + w.values.gpuCount);
       }
-      writing.push({
-        ...w,
-        plan,
-        markets: jobMarkets,
-        lease: placed?.lease,
-        reservation: placed?.reservation,
-      });
+      writing.push({ ...w, plan, markets: jobMarkets });
     });
     if (writing.length > 0) this.inFlight.add(holds);
     return { writing, holds };

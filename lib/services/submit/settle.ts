@@ -18,9 +18,11 @@ export function settleBatch(
   db: Db,
   planned: readonly PlannedSubmit[],
   write: BatchWrite,
+  leases: readonly (LeaseRow | undefined)[],
 ): Promise<SubmitResult>[] {
-  return planned.map(({ values, now, plan, lease }, i) => {
+  return planned.map(({ values, now, plan }, i) => {
     const outcome = write.outcomes[i];
+    const lease = leases[i];
     if (!outcome?.created) return existingJob(db, values.consumer, values.idempotencyKey);
     if (outcome.reserved) return Promise.resolve(newJob(values, lease, now));
     if (plan.decided && !plan.offer && !outcome.recheck) {
