@@ -3,6 +3,7 @@ import type { DbHandle } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
 import { type AuthDeps, handleNonce, handleVerify } from "./handlers";
 import { enforceRateLimit, RateLimited } from "./rate-limit";
+import { testAuthDeps } from "./testing";
 
 const origin = "http://localhost:3100";
 let handle: DbHandle;
@@ -18,18 +19,11 @@ afterAll(async () => {
 beforeEach(() => {
   // 10 s into a minute: the window ends 50 s later.
   clock = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 10_000);
-  deps = {
-    db: handle.db,
+  deps = testAuthDeps(handle.db, () => clock, {
     origin,
-    chainId: 412346,
-    chainName: "Stylus Devnet",
     secret: "z".repeat(48),
-    sessionTtlSeconds: 3600,
-    nonceTtlSeconds: 300,
-    clientIp: { trustedProxyHops: 1, clientIpHeader: "x-forwarded-for" },
     rateLimits: { windowSeconds: 60, nonce: 3, signIn: 2 },
-    now: () => clock,
-  };
+  });
 });
 
 let clients = 0;

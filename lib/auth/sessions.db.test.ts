@@ -11,6 +11,7 @@ import { type AuthDeps, handleNonce, handleSession, handleSignOut, handleVerify 
 import { endOtherSessionsAction, endSessionAction, listSessionsAction } from "./session-actions";
 import { readSessionCookie, SESSION_COOKIE, sessionIdOf } from "./session-token";
 import { type Session, sessionFromCookie } from "./sessions";
+import { testAuthDeps } from "./testing";
 
 const origin = "http://localhost:3100";
 const secret = "q".repeat(48);
@@ -29,18 +30,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   clock = new Date();
-  deps = {
-    db: handle.db,
-    origin,
-    chainId: 412346,
-    chainName: "Stylus Devnet",
-    secret,
-    sessionTtlSeconds: 3600,
-    nonceTtlSeconds: 300,
-    clientIp: { trustedProxyHops: 1, clientIpHeader: "x-forwarded-for" },
-    rateLimits: { windowSeconds: 60, nonce: 1000, signIn: 1000 },
-    now: () => clock,
-  };
+  deps = testAuthDeps(handle.db, () => clock, { origin, secret });
 });
 
 const chrome =

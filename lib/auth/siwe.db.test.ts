@@ -8,6 +8,7 @@ import { sessions, siweNonces, users } from "@/db/schema";
 import { createTestDb, testDriver } from "@/db/testing";
 import { type AuthDeps, handleNonce, handleSession, handleVerify } from "./handlers";
 import { readSessionCookie, SESSION_COOKIE, sessionIdOf } from "./session-token";
+import { testAuthDeps } from "./testing";
 
 const origin = "http://localhost:3100";
 const chainId = 412346;
@@ -27,18 +28,12 @@ afterAll(async () => {
 });
 beforeEach(() => {
   clock = new Date();
-  deps = {
-    db: handle.db,
+  deps = testAuthDeps(handle.db, () => clock, {
     origin,
     chainId,
-    chainName: "Stylus Devnet",
     secret,
-    sessionTtlSeconds: 3600,
-    nonceTtlSeconds: 300,
     clientIp: { trustedProxyHops: 0, clientIpHeader: "x-forwarded-for" },
-    rateLimits: { windowSeconds: 60, nonce: 1000, signIn: 1000 },
-    now: () => clock,
-  };
+  });
 });
 
 async function freshNonce(): Promise<string> {
