@@ -2,7 +2,7 @@ import { expect, type Page, test } from "@playwright/test";
 
 type HasHeaders = { headers(): Record<string, string> } | null;
 
-import { installTestWallet } from "./fixtures/test-wallet";
+import { installTestWallet, signMessage } from "./fixtures/test-wallet";
 
 const pages = ["/", "/market", "/jobs", "/jobs/new", "/provider", "/account/sessions"];
 
@@ -136,12 +136,7 @@ test("signing in with a wallet works under the policy, with no violation", async
   await page.goto("/");
   await page.getByRole("button", { name: "Connect wallet" }).click();
   await page.getByTestId("rk-wallet-option-injected").click();
-  const sign = page.getByTestId("rk-auth-message-button");
-  // A click that lands while the modal is still preparing the message is ignored: click again.
-  await expect(async () => {
-    if (!wallet.calls.includes("personal_sign")) await sign.click({ timeout: 1_000 });
-    expect(wallet.calls).toContain("personal_sign");
-  }).toPass({ timeout: 15_000 });
+  await signMessage(page);
   await expect(page.getByTestId("wallet-address")).toHaveText(
     `${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}`,
   );

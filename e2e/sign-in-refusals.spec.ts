@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { installTestWallet } from "./fixtures/test-wallet";
+import { installTestWallet, signMessage } from "./fixtures/test-wallet";
 
 const SESSION_COOKIE = "gpu_market_session";
 
@@ -13,7 +13,7 @@ test("declining the signature creates no session, and signing on a second try do
   await page.getByRole("button", { name: "Connect wallet" }).click();
   await page.getByTestId("rk-wallet-option-injected").click();
   const sign = page.getByTestId("rk-auth-message-button");
-  await sign.click();
+  await signMessage(page);
   await expect.poll(() => wallet.calls.includes("personal_sign")).toBe(true);
   await expect(sign).toHaveText("Sign message");
   expect(wallet.signedMessages).toHaveLength(0);
@@ -21,7 +21,7 @@ test("declining the signature creates no session, and signing on a second try do
   await expect(page.getByTestId("wallet-address")).toHaveCount(0);
 
   wallet.declineSignatures = false;
-  await sign.click();
+  await signMessage(page);
   await expect(page.getByTestId("wallet-address")).toBeVisible();
   expect((await context.cookies()).some((c) => c.name === SESSION_COOKIE)).toBe(true);
 });
@@ -45,7 +45,7 @@ test("a sign-in from another origin is refused with a sentence saying where to g
   await page.goto("http://127.0.0.1:3100/");
   await page.getByRole("button", { name: "Connect wallet" }).click();
   await page.getByTestId("rk-wallet-option-injected").click();
-  await page.getByTestId("rk-auth-message-button").click();
+  await signMessage(page);
   await expect(
     page.getByText(
       "This marketplace is served at http://localhost:3100, not http://127.0.0.1:3100. Open http://localhost:3100 and sign in there.",
@@ -63,7 +63,7 @@ test("a wallet on another network is switched to the marketplace's chain before 
   await page.goto("/");
   await page.getByRole("button", { name: "Connect wallet" }).click();
   await page.getByTestId("rk-wallet-option-injected").click();
-  await page.getByTestId("rk-auth-message-button").click();
+  await signMessage(page);
   await expect(page.getByTestId("wallet-address")).toBeVisible();
   expect(wallet.calls).toContain("wallet_switchEthereumChain");
   expect(wallet.signedMessages.at(-1)).toContain("Chain ID: 412346");

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { generatePrivateKey } from "viem/accounts";
-import { installTestWallet } from "./fixtures/test-wallet";
+import { installTestWallet, signMessage } from "./fixtures/test-wallet";
 
 const SESSION_COOKIE = "gpu_market_session";
 
@@ -22,9 +22,7 @@ test("connect a wallet, sign in with Ethereum, stay signed in across a reload, s
 
   await connect.click();
   await page.getByTestId("rk-wallet-option-injected").click();
-  const signButton = page.getByTestId("rk-auth-message-button");
-  await expect(signButton).toBeEnabled();
-  await signButton.click();
+  await signMessage(page);
 
   await expect(page.getByTestId("wallet-address")).toHaveText(short);
   const signOut = page.getByRole("button", { name: "Sign out" });
@@ -67,7 +65,7 @@ test("a session outlives a locked wallet and can still be signed out", async ({
   await page.goto("/");
   await page.getByRole("button", { name: "Connect wallet" }).click();
   await page.getByTestId("rk-wallet-option-injected").click();
-  await page.getByTestId("rk-auth-message-button").click();
+  await signMessage(page);
   await expect(page.getByTestId("wallet-address")).toHaveText(short);
 
   // Another tab whose wallet reveals no account (locked): the session cookie still holds.
