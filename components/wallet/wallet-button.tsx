@@ -33,7 +33,7 @@ export function WalletButton() {
         const sessionsLink = (
           <Link
             href="/account/sessions"
-            className="hidden rounded-md px-2 py-2 text-sm text-zinc-400 transition hover:text-zinc-100 sm:inline"
+            className="rounded-md px-1 py-2 text-sm text-zinc-400 transition hover:text-zinc-100 sm:px-2"
           >
             Sessions
           </Link>
