@@ -1,8 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { expect, test } from "@playwright/test";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { createSiweMessage } from "viem/siwe";
-import { E2E_ORIGIN } from "./fixtures/test-wallet";
+import { E2E_ORIGIN, siweMessage } from "./fixtures/test-wallet";
 
 const json = { "content-type": "application/json", origin: E2E_ORIGIN };
 
@@ -63,17 +62,7 @@ async function signedMessage(
   const { nonce } = (await (
     await request.get("/api/auth/nonce", { headers: { "x-forwarded-for": "203.0.113.50" } })
   ).json()) as { nonce: string };
-  const message = edit(
-    createSiweMessage({
-      address: account.address,
-      chainId: 412346,
-      domain: new URL(E2E_ORIGIN).host,
-      uri: E2E_ORIGIN,
-      version: "1",
-      nonce,
-      issuedAt: new Date(),
-    }),
-  );
+  const message = edit(siweMessage(account.address, nonce));
   return { message, signature: await account.signMessage({ message }) };
 }
 

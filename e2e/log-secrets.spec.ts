@@ -2,8 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { createSiweMessage } from "viem/siwe";
-import { E2E_ORIGIN, SESSION_COOKIE, signInOverHttp } from "./fixtures/test-wallet";
+import { E2E_ORIGIN, SESSION_COOKIE, signInOverHttp, siweMessage } from "./fixtures/test-wallet";
 
 /**
  * The server's own log (stdout and stderr of `next start`, written to server.log by
@@ -38,16 +37,7 @@ test("bad requests leave no secret in the server's log", async ({ request }) => 
   const { nonce } = (await (await request.get("/api/auth/nonce", { headers })).json()) as {
     nonce: string;
   };
-  const message = createSiweMessage({
-    address: account.address,
-    chainId: 412346,
-    domain: new URL(E2E_ORIGIN).host,
-    uri: E2E_ORIGIN,
-    version: "1",
-    nonce,
-    issuedAt: new Date(),
-    statement: marker,
-  });
+  const message = siweMessage(account.address, nonce, marker);
   const signature = await account.signMessage({ message });
   const injected = message.replace("\nNonce:", `\nExtra: ${marker}\nNonce:`);
   const bodies = [
