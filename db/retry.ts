@@ -1,5 +1,5 @@
 import type { Db, Tx } from "./client";
-import { classified, TransactionConflict } from "./errors";
+import { classified, DbError } from "./errors";
 
 /** How often work met a deadlock or serialization failure and ran again (per process). */
 export type ConflictStats = { deadlocks: number; serializationFailures: number; gaveUp: number };
@@ -28,7 +28,7 @@ export async function withRetry<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await classified(work);
     } catch (error) {
-      if (!(error instanceof TransactionConflict)) throw error;
+      if (!(error instanceof DbError && error.retryable)) throw error;
       if (error.sqlState === "40P01") stats.deadlocks++;
       else stats.serializationFailures++;
       if (attempt >= CONFLICT_ATTEMPTS) {

@@ -17,6 +17,8 @@ import { candidatesFor, marketsFor, toMatchJob } from "./placement/candidates";
 import { placeJob } from "./placement/place-job";
 import { rematchMarket } from "./placement/rematch";
 import { reservationFor } from "./placement/reservation";
+import { quoteLease } from "./quotes/sign-lease";
+import { localSignerResolver } from "./quotes/signers";
 import { jobValues } from "./submit/submit-job";
 import {
   jobInput,
@@ -146,20 +148,33 @@ describe(`lock order on ${testDriver()}`, () => {
     expect(await serverDeadlocks()).toBe(before.server);
   });
 
-  it("funding against expiry and cancel of the same quotes: no deadlock, exactly one wins", async () => {
+  it("funding against expiry and cancel of the same quotes: no deadlock, one move wins per job", async () => {
     const before = { stats: conflictStats(), server: await serverDeadlocks() };
     for (let round = 0; round < ROUNDS / 4; round++) {
       const consumer = wallet(0xf300 + round);
       const { jobs } = await pendingRound("rtx4090-24gb", 300 + round, consumer);
-      for (const job of jobs) await placeJob(handle.db, job, job.consumer);
+      for (const job of jobs) {
+        // The offer's 8 GPUs take the first jobs; the rest stay pending.
+        const placed = await placeJob(handle.db, job, job.consumer);
+        if (placed.placed && !(await quoteLease(handle.db, placed.lease.id, localSignerResolver))) {
+          throw new Error("expected a quote");
+        }
+      }
       const later = new Date(Date.now() + 3600_000);
-      const results = await Promise.all([
+      const [funds, cancels, expiry] = await Promise.all([
+        Promise.all(jobs.map((job) => settle(markFunded(handle.db, job.id, `0xf${round}`)))),
+        Promise.all(jobs.map((job) => settle(cancelJob(handle.db, consumer, job.id)))),
         settle(expireQuotes(handle.db, later)),
-        ...jobs.map((job) => settle(cancelJob(handle.db, consumer, job.id))),
-        ...jobs.map((job) => settle(markFunded(handle.db, job.id, `0xf${round}`))),
       ]);
-      for (const r of results) {
+      for (const r of [...funds, ...cancels, expiry]) {
         if (!r.ok && !(r.error instanceof AppError && r.error.code === "conflict")) throw r.error;
+      }
+      expect(funds.some((f) => f.ok)).toBe(true);
+      for (const [i, job] of jobs.entries()) {
+        const status = (await jobById(handle.db, job.id))?.status;
+        // Funding and cancelling exclude each other; an expiry that won sends the job back to pending.
+        expect(Boolean(funds[i]?.ok && cancels[i]?.ok)).toBe(false);
+        expect(status).toBe(funds[i]?.ok ? "funded" : cancels[i]?.ok ? "cancelled" : "pending");
       }
     }
     expectConsistent(await offerBooks(handle.db, "rtx4090-24gb"));

@@ -177,7 +177,7 @@ async function seed(db: Db) {
   }
 }
 
-/** What must hold after the storm, as a list of broken rules (empty when all hold). */
+/** What must hold after the storm: for each rule, the rows that break it (all 0 when it holds). */
 async function invariants(db: Db): Promise<Record<string, number>> {
   const [row] = await queryRows<Record<string, number>>(
     db,
