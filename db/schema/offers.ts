@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -44,6 +45,11 @@ export const offers = pgTable(
     /** Set when the agent has benchmarked the machine; the catalog figure is used otherwise. */
     measuredTflops: real("measured_tflops"),
     status: text("status").$type<OfferStatus>().notNull().default("active"),
+    /**
+     * Whether the offer's provider is online: kept by triggers (migration 0009) from
+     * providers.status, so a placement checks it on the offer row it locks.
+     */
+    providerOnline: boolean("provider_online").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

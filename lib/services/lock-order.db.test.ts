@@ -216,6 +216,31 @@ describe(`lock order on ${testDriver()}`, () => {
     expect(books.every((o) => o.leased === 0 && o.free === o.total)).toBe(true);
   });
 
+  it("an offer carries its provider's status: listed while offline, then online and offline again", async () => {
+    const p = await seedProvider(handle.db, 600);
+    const online = async (status: "online" | "offline") =>
+      handle.db.execute(sql`update providers set status = ${status} where id = ${p.provider.id}`);
+    const flags = async () =>
+      (
+        await queryRows<{ provider_online: boolean }>(
+          handle.db,
+          sql`select provider_online from offers where provider_id = ${p.provider.id}`,
+        )
+      ).map((r) => r.provider_online);
+    await online("offline");
+    // An insert that claims otherwise still takes the provider's status.
+    await handle.db.execute(
+      sql`insert into offers (market, provider_id, gpu_model, region, gpus_total, gpus_free,
+                              ask_wei_per_gpu_hour, max_hours, provider_online)
+          values ('l40s-48gb/us-east', ${p.provider.id}, 'l40s-48gb', 'us-east', 2, 2, 1000, 4, true)`,
+    );
+    expect(await flags()).toEqual([false]);
+    await online("online");
+    expect(await flags()).toEqual([true]);
+    await online("offline");
+    expect(await flags()).toEqual([false]);
+  });
+
   it("two resumes of one offer: the loser is told the offer is already active", async () => {
     const p = await seedProvider(handle.db, 500);
     const offer = await seedOffer(handle.db, p.address, { gpuModel: "a10-24gb", gpusTotal: 2 });

@@ -26,7 +26,7 @@ const reserveStatement = (wait: boolean) =>
       join planned on o.market = planned.market and o.id = planned.offer_id
       join pending_job on true
       where o.status = 'active' and o.gpus_free >= planned.gpu_count
-        and exists (select 1 from providers p where p.id = o.provider_id and p.status = 'online')
+        and o.provider_online
       for update of o ${wait ? "" : "skip locked"}),
     offer_taken as (
       update offers o set gpus_free = o.gpus_free - planned.gpu_count, updated_at = now()
@@ -86,7 +86,7 @@ export async function reservePending(
   r: Reservation,
   wait: boolean,
 ): Promise<ReserveOutcome> {
-  offersChanged();
+  offersChanged([r.offer.market]);
   const [row] = await runPrepared<{ pending: number; reserved: number }>(
     executor,
     wait ? reserveWaiting : reserveSkippingLocked,

@@ -41,7 +41,7 @@ const writeBatchStatement = prepared(
         select o.market, o.id from offers o
         where o.market = w.market and o.id = w.offer_id and o.status = 'active'
           and o.gpus_free >= w.gpus
-          and exists (select 1 from providers p where p.id = o.provider_id and p.status = 'online')
+          and o.provider_online
         for update skip locked) locked),
     stored_jobs as (
       insert into jobs (id, consumer, kind, image, command, env, gpu_models, min_vram_gb,

@@ -46,8 +46,9 @@ export async function rematchMarket(db: Db, market: string, budget = 50): Promis
  * placed.
  */
 export async function capacityFreed(db: Db, markets: Iterable<string>): Promise<LeaseRow[]> {
-  offersChanged();
+  const freed = [...new Set(markets)];
+  offersChanged(freed);
   const placed: LeaseRow[] = [];
-  for (const market of new Set(markets)) placed.push(...(await rematchMarket(db, market)));
+  for (const market of freed) placed.push(...(await rematchMarket(db, market)));
   return placed;
 }

@@ -46,17 +46,18 @@ export class BookCopy {
 
   constructor(private readonly db: Db) {}
 
-  /** Markets whose copy is missing, too old, or older than a write to offers from this process. */
+  /** Markets whose copy is missing, too old, or older than a write to their offers from this process. */
   stale(markets: readonly string[]): string[] {
     const now = Date.now();
-    const generation = offersGeneration();
-    return markets.filter((m) => !this.isCurrent(m, now, generation));
+    return markets.filter((m) => !this.isCurrent(m, now));
   }
 
-  private isCurrent(market: string, now: number, generation: number): boolean {
+  private isCurrent(market: string, now: number): boolean {
     const entry = this.cached.get(market);
     return (
-      entry !== undefined && entry.generation === generation && now - entry.readAt < BOOK_MAX_AGE_MS
+      entry !== undefined &&
+      entry.generation === offersGeneration(market) &&
+      now - entry.readAt < BOOK_MAX_AGE_MS
     );
   }
 
@@ -69,7 +70,7 @@ export class BookCopy {
   async read(markets: readonly string[]) {
     const mark = { start: this.returnedCount };
     const readAt = Date.now();
-    const generation = offersGeneration();
+    const generations = new Map(markets.map((m) => [m, offersGeneration(m)]));
     this.reads.add(mark);
     let result: Awaited<ReturnType<typeof marketBook>>;
     try {
@@ -100,7 +101,7 @@ export class BookCopy {
         offers: book.markets.get(market) ?? [],
         version: result.marketVersions.get(market) ?? "0",
         readAt,
-        generation,
+        generation: generations.get(market) ?? -1,
       });
     }
     this.pruneReturned();
