@@ -77,6 +77,33 @@ export const envSchema = z.object({
   NEXT_PUBLIC_RPC_URL: url,
   NEXT_PUBLIC_MARKET_ADDRESS: address,
   NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: optionalString,
+  /**
+   * The chain indexer (lib/indexer): "on" runs it inside the app server, "off" leaves it to a
+   * separate `npm run indexer` (or to nobody).
+   */
+  INDEXER: z.enum(["on", "off"]).default("on"),
+  /** The block ComputeMarket was deployed in; indexing starts there (devnet: 0). */
+  INDEXER_START_BLOCK: z.coerce.number().int().min(0).optional(),
+  /**
+   * Blocks a block needs on top of it before its events move the marketplace's jobs; blocks
+   * above that depth are indexed at once and rolled back if replaced. Default: 0 on the devnet
+   * (it never reorganises by itself), 20 elsewhere.
+   */
+  INDEXER_CONFIRMATIONS: z.coerce.number().int().min(0).max(10_000).optional(),
+  /** How often the indexer asks for new blocks when it has caught up. */
+  INDEXER_POLL_MS: positiveInt(200),
+  /** The most blocks one getLogs request (and one transaction) covers. */
+  INDEXER_CHUNK_BLOCKS: positiveInt(5_000),
+  /** The keeper (lib/keeper): "on" sends finalize / cancelExpired / settleDispute when due. */
+  KEEPER: z.enum(["on", "off"]).default("on"),
+  /**
+   * The keeper's funded account (0x + 64 hex). On the devnet it defaults to dev account 9; on
+   * other chains the keeper does not run without one.
+   */
+  KEEPER_PRIVATE_KEY: optionalString.refine(
+    (v) => v === undefined || /^0x[0-9a-fA-F]{64}$/.test(v),
+    "must be 0x followed by 64 hex digits",
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;

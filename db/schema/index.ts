@@ -1,4 +1,5 @@
 export * from "./auth";
+export * from "./chain";
 export * from "./columns";
 export * from "./events";
 export * from "./gpu-catalog";

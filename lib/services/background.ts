@@ -1,18 +1,30 @@
 import "server-only";
 import { getDb } from "@/db";
+import { env } from "@/lib/env";
+import { startIndexerFromEnv } from "@/lib/indexer/run";
 import { logError } from "@/lib/log";
 import { sweepExpiredQuotes } from "./lifecycle/expiry";
 
 const SWEEP_INTERVAL_MS = 5_000;
 
-const holder = globalThis as typeof globalThis & { __gpuMarketSweep?: NodeJS.Timeout };
+const holder = globalThis as typeof globalThis & {
+  __gpuMarketSweep?: NodeJS.Timeout;
+  __gpuMarketIndexer?: boolean;
+};
 
 /**
- * Runs inside the web server process (one process owns the embedded database): every few
- * seconds, quotes that were not funded in time expire, their GPUs return to the offer, and the
+ * Runs inside the web server process (one process owns the embedded database): the chain
+ * indexer (lib/indexer, unless INDEXER=off), and every few seconds, quotes that were not funded in time expire, their GPUs return to the offer, and the
  * pending jobs of those markets are matched again.
  */
 export function startBackgroundLoops(): void {
+  if (!holder.__gpuMarketIndexer && env().INDEXER === "on") {
+    holder.__gpuMarketIndexer = true;
+    getDb().then(
+      (db) => startIndexerFromEnv(db),
+      (error) => logError("indexer: no database", error),
+    );
+  }
   if (holder.__gpuMarketSweep) return;
   let running = false;
   holder.__gpuMarketSweep = setInterval(async () => {

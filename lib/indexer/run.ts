@@ -1,0 +1,166 @@
+import "server-only";
+import { createPublicClient, http, type PublicClient } from "viem";
+import type { Db } from "@/db/client";
+import { type ProcessLock, processLock } from "@/db/locks";
+import { chainConfig, type Env, env } from "@/lib/env";
+import { describeError } from "@/lib/log";
+import { ChainMismatchError, Indexer, type IndexerConfig, type TickResult } from "./indexer";
+
+/** How long a process that does not hold the lock waits before trying again. */
+const LOCK_RETRY_MS = 2_000;
+/** The longest pause between retries after failures. */
+const MAX_BACKOFF_MS = 30_000;
+
+/** The indexer's settings from the environment, or why it cannot run. */
+export function indexerSettings(
+  e: Env = env(),
+): { config: IndexerConfig; rpcUrl: string; pollMs: number } | { off: string } {
+  const chain = chainConfig(e);
+  if (!chain.marketAddress) {
+    return {
+      off: `no ComputeMarket address is configured for ${chain.key} (NEXT_PUBLIC_MARKET_ADDRESS)`,
+    };
+  }
+  const devnet = chain.key === "devnet";
+  if (!devnet && e.INDEXER_START_BLOCK === undefined) {
+    return {
+      off: `set INDEXER_START_BLOCK to the block ComputeMarket was deployed in on ${chain.key}`,
+    };
+  }
+  return {
+    rpcUrl: chain.rpcUrl,
+    pollMs: e.INDEXER_POLL_MS,
+    config: {
+      chainId: chain.chain.id,
+      contract: chain.marketAddress,
+      startBlock: BigInt(e.INDEXER_START_BLOCK ?? 0),
+      confirmations: e.INDEXER_CONFIRMATIONS ?? (devnet ? 0 : 20),
+      chunkBlocks: e.INDEXER_CHUNK_BLOCKS,
+      mayReset: devnet,
+    },
+  };
+}
+
+export function rpcClient(rpcUrl: string): PublicClient {
+  // Batched: the block headers of a chunk go in one request. No retries here: the loop retries
+  // with backoff and says so.
+  return createPublicClient({
+    transport: http(rpcUrl, { batch: { wait: 0 }, retryCount: 0, timeout: 15_000 }),
+  }) as PublicClient;
+}
+
+export type RunningIndexer = {
+  /** Stops after the current step (a transaction in flight commits or rolls back whole). */
+  stop(): Promise<void>;
+  /** Resolves once the index has caught up with the chain's head at least once. */
+  caughtUp(): Promise<void>;
+  /** Resolves when the loop ends: null when stopped, else why it gave up. */
+  ended: Promise<string | null>;
+};
+
+type Pause = { stopped: boolean; wake?: () => void };
+
+/** Waits `ms`, or less when stopped meanwhile. */
+const sleep = (ms: number, state: Pause) =>
+  new Promise<void>((resolve) => {
+    if (state.stopped) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      state.wake = undefined;
+      resolve();
+    }
+    state.wake = done;
+  });
+
+/**
+ * Runs the indexer until stopped: only while this process holds the lock (so several app
+ * servers on one Postgres index once, and another takes over when the holder dies), one step
+ * after another, pausing `pollMs` when caught up. A failure is logged in one line and retried
+ * with a growing pause; a configuration that does not match the chain stops it with the reason.
+ */
+export function runIndexer(options: {
+  db: Db;
+  config: IndexerConfig;
+  client: PublicClient;
+  lock: ProcessLock;
+  pollMs: number;
+  onTick?: (result: TickResult) => void;
+}): RunningIndexer {
+  const { db, config, client, lock, pollMs } = options;
+  const state: Pause = { stopped: false };
+  let reachedHead: () => void = () => undefined;
+  const caughtUp = new Promise<void>((resolve) => {
+    reachedHead = resolve;
+  });
+  const loop = (async (): Promise<string | null> => {
+    let reason: string | null = null;
+    let indexer: Indexer | null = null;
+    let failures = 0;
+    while (!state.stopped) {
+      if (!indexer || lock.lost()) {
+        if (indexer) {
+          console.warn("indexer: lost the database lock; another process may index now");
+          indexer = null;
+        }
+        if (!(await lock.acquire())) {
+          await sleep(LOCK_RETRY_MS, state);
+          continue;
+        }
+        indexer = new Indexer(db, client, config);
+        console.info(
+          `indexer: indexing ComputeMarket ${config.contract} on chain ${config.chainId} (${config.confirmations} confirmations)`,
+        );
+      }
+      try {
+        const result = await indexer.tick();
+        options.onTick?.(result);
+        if (failures > 0) console.info("indexer: recovered");
+        failures = 0;
+        if (result.caughtUp) {
+          reachedHead();
+          await sleep(pollMs, state);
+        }
+      } catch (error) {
+        if (error instanceof ChainMismatchError) {
+          console.error(`indexer: not started: ${error.message}`);
+          reason = error.message;
+          break;
+        }
+        failures++;
+        const pause = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures, 10));
+        console.warn(
+          `indexer: ${describeError(error).split("\n")[0]}; retrying in ${(pause / 1000).toFixed(1)} s (failure ${failures})`,
+        );
+        await sleep(pause, state);
+      }
+    }
+    await lock.release();
+    return reason;
+  })();
+  return {
+    async stop() {
+      state.stopped = true;
+      state.wake?.();
+      await loop;
+    },
+    caughtUp: () => caughtUp,
+    ended: loop,
+  };
+}
+
+/** The indexer as configured by the environment, or null (with the reason logged). */
+export function startIndexerFromEnv(db: Db, e: Env = env()): RunningIndexer | null {
+  const settings = indexerSettings(e);
+  if ("off" in settings) {
+    console.warn(`indexer: off: ${settings.off}`);
+    return null;
+  }
+  return runIndexer({
+    db,
+    config: settings.config,
+    client: rpcClient(settings.rpcUrl),
+    lock: processLock("gpu-market:indexer", e.DATABASE_URL),
+    pollMs: settings.pollMs,
+  });
+}
