@@ -1,7 +1,13 @@
 import "server-only";
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, notExists, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { holdingLeaseStatuses, type LeaseStatus, leaseAlternatives, leases } from "@/db/schema";
+import {
+  chainJobs,
+  holdingLeaseStatuses,
+  type LeaseStatus,
+  leaseAlternatives,
+  leases,
+} from "@/db/schema";
 
 export type LeaseRow = typeof leases.$inferSelect;
 
@@ -60,12 +66,26 @@ export async function transitionLease(
   return row;
 }
 
-/** Reserved or quoted leases whose quote has run out, oldest first. */
+/**
+ * Reserved or quoted leases whose quote has run out, oldest first; not those the chain index
+ * already shows funded (the indexer moves them once the funding block is confirmed).
+ */
 export async function expiredQuotes(executor: Executor, now: Date, limit: number) {
   return executor
     .select({ id: leases.id, market: leases.market, jobId: leases.jobId })
     .from(leases)
-    .where(and(inArray(leases.status, ["reserved", "quoted"]), lt(leases.quoteExpiresAt, now)))
+    .where(
+      and(
+        inArray(leases.status, ["reserved", "quoted"]),
+        lt(leases.quoteExpiresAt, now),
+        notExists(
+          executor
+            .select({ one: sql`1` })
+            .from(chainJobs)
+            .where(eq(chainJobs.jobId, leases.chainJobId)),
+        ),
+      ),
+    )
     .orderBy(leases.quoteExpiresAt)
     .limit(limit);
 }
