@@ -80,6 +80,8 @@ export const leases = pgTable(
     index("leases_expiry_idx")
       .on(t.quoteExpiresAt)
       .where(sql`${t.status} in ('reserved', 'quoted')`),
+    // The chain indexer finds a funded job's leases by the id the contract knows.
+    index("leases_chain_job_idx").on(t.chainJobId),
   ],
 );
 

@@ -17,6 +17,7 @@ import { type Clients, clientsFor, marketOn } from "@/lib/devnet/test-helpers";
 import { registerProviderInput } from "@/lib/market/schemas";
 import { cancelJob } from "@/lib/services/lifecycle/cancel";
 import { expireQuotes } from "@/lib/services/lifecycle/expiry";
+import { capacityFreed } from "@/lib/services/placement/rematch";
 import { registerProvider } from "@/lib/services/providers/providers";
 import { quoteLease, quoteMessageOf } from "@/lib/services/quotes/sign-lease";
 import { localSignerResolver, registerLocalSigner } from "@/lib/services/quotes/signers";
@@ -101,6 +102,37 @@ afterAll(async () => {
 });
 
 describe("confirmed chain events move the marketplace's jobs", () => {
+  // First, while the chain's clock is still the machine's (re-placement quotes from it).
+  it("funds the lease of the current placement when an earlier quote expired", async () => {
+    const ix = indexer();
+    const first = await quotedJob("a10-24gb");
+    const { expired, markets } = await expireQuotes(
+      handle.db,
+      new Date(first.lease.quoteExpiresAt.getTime() + 1_000),
+    );
+    expect(expired).toContain(first.lease.id);
+    const [again] = await capacityFreed(handle.db, markets);
+    expect(again?.jobId).toBe(first.job.id);
+    if (!again) throw new Error("not placed again");
+    expect(again.chainJobId).toBe(first.lease.chainJobId);
+    const quote = await quoteLease(handle.db, again.id, localSignerResolver);
+    if (!quote) throw new Error("not quoted");
+    const message = quoteMessageOf(
+      (await leaseById(handle.db, again.id)) as NonNullable<Awaited<ReturnType<typeof leaseById>>>,
+      provider.account.address,
+    );
+    const funded = await market.send(
+      consumer,
+      "fundJob",
+      fundJobArgs({ message, signature: quote.signature }),
+      fundJobValue(message),
+    );
+    await catchUp(ix);
+    expect((await jobById(handle.db, first.job.id))?.status).toBe("funded");
+    expect((await leaseById(handle.db, again.id))?.fundTxHash).toBe(funded.transactionHash);
+    expect((await leaseById(handle.db, first.lease.id))?.status).toBe("expired");
+  });
+
   it("funded, running, submitted (GPUs back), finalized: each with its transaction", async () => {
     const ix = indexer();
     const { job, lease, quote } = await quotedJob("a100-80gb");

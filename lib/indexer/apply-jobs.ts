@@ -55,15 +55,26 @@ export async function applyJobEvents(tx: Tx, events: readonly Stored[]): Promise
   const jobEvents = events.filter((e) => e.jobId !== null && e.name in steps);
   if (jobEvents.length === 0) return released;
   const ids = [...new Set(jobEvents.map((e) => e.jobId as string))];
+  // A job placed again after its quote expired has several leases, all with its chain id.
   const rows = await tx
-    .select({ id: leases.id, jobId: leases.jobId, chainJobId: leases.chainJobId })
+    .select({
+      id: leases.id,
+      jobId: leases.jobId,
+      chainJobId: leases.chainJobId,
+      status: leases.status,
+      createdAt: leases.createdAt,
+    })
     .from(leases)
     .where(inArray(leases.chainJobId, ids));
-  const leaseOf = new Map(rows.map((r) => [r.chainJobId, r]));
   for (const e of jobEvents) {
-    const lease = leaseOf.get(e.jobId as string);
     const step = steps[e.name];
-    if (!lease || !step) continue;
+    if (!step) continue;
+    const mine = rows
+      .filter((r) => r.chainJobId === e.jobId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    // The lease the step moves (in a status it moves from), else the newest.
+    const lease = mine.find((r) => step.lease?.from.includes(r.status)) ?? mine[0];
+    if (!lease) continue;
     try {
       const moved = await tx.transaction((sp) =>
         advanceJobIn(
@@ -77,6 +88,7 @@ export async function applyJobEvents(tx: Tx, events: readonly Stored[]): Promise
           null,
         ),
       );
+      if (moved.lease) lease.status = moved.lease.status;
       if (step.lease?.release && moved.lease) released.add(moved.lease.market);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

@@ -1,0 +1,1 @@
+CREATE INDEX "leases_chain_job_idx" ON "leases" USING btree ("chain_job_id");
