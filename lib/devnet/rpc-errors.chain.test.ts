@@ -113,19 +113,36 @@ describe("devnet JSON-RPC: bad input gets the errors a real node gives", () => {
     ).rejects.toThrow(/intrinsic gas too low/);
   });
 
-  it("refuses a transaction signed for another chain", async () => {
+  it("refuses a transaction signed for another chain with geth's words", async () => {
     const nonce = await c.publicClient.getTransactionCount({ address: c.account.address });
-    const other = await c.account.signTransaction({
+    const tx = { to: c.account.address, gas: 21_000n, nonce, maxFeePerGas: parseGwei("1") };
+    const eip1559 = await c.account.signTransaction({
+      ...tx,
+      chainId: 1,
+      maxPriorityFeePerGas: 0n,
+    });
+    const legacy = await c.account.signTransaction({
       chainId: 1,
       to: c.account.address,
       gas: 21_000n,
       nonce,
-      maxFeePerGas: parseGwei("1"),
-      maxPriorityFeePerGas: 0n,
+      gasPrice: parseGwei("1"),
+      type: "legacy",
     });
+    for (const raw of [eip1559, legacy]) {
+      expect((await call("eth_sendRawTransaction", [raw])).error).toEqual({
+        code: -32000,
+        message: "invalid chain id for signer: have 1 want 412346",
+      });
+    }
     await expect(
-      c.publicClient.sendRawTransaction({ serializedTransaction: other }),
-    ).rejects.toThrow(/chain id/i);
+      c.publicClient.sendRawTransaction({ serializedTransaction: eip1559 }),
+    ).rejects.toThrow(/invalid chain id for signer: have 1 want 412346/);
+    const devAccount = devnet.accounts[5]?.address as string;
+    expect(
+      (await call("eth_sendTransaction", [{ from: devAccount, to: devAccount, chainId: "0x1" }]))
+        .error,
+    ).toEqual({ code: -32000, message: "chainId does not match node's (have=1, want=412346)" });
   });
 
   it("mines a transaction with bad calldata as a clean revert", async () => {

@@ -1,8 +1,41 @@
 import type { TypedTransaction } from "@ethereumjs/tx";
-import type { Account } from "@ethereumjs/util";
+import { type Account, bytesToBigInt } from "@ethereumjs/util";
+import { fromRlp } from "viem";
 import { rejected } from "./errors";
 
 type Limits = { chainId: bigint; baseFee: bigint; blockGasLimit: bigint };
+
+/**
+ * The chain id a raw transaction was signed for, read before decoding it: ethereumjs refuses a
+ * transaction for another chain while decoding, with a message of its own, and clients expect
+ * geth's. Undefined for a legacy transaction without replay protection (v 27 or 28) and for bytes
+ * that are not a transaction (decoding then says what is wrong).
+ */
+export function signedChainId(raw: Uint8Array): bigint | undefined {
+  try {
+    const first = raw[0];
+    if (first === undefined) return undefined;
+    if (first <= 0x7f) {
+      const fields = fromRlp(raw.subarray(1), "bytes");
+      const chainId = Array.isArray(fields) ? fields[0] : undefined;
+      return chainId instanceof Uint8Array ? bytesToBigInt(chainId) : undefined;
+    }
+    const fields = fromRlp(raw, "bytes");
+    const v = Array.isArray(fields) ? fields[6] : undefined;
+    if (!(v instanceof Uint8Array)) return undefined;
+    const value = bytesToBigInt(v);
+    return value >= 35n ? (value - 35n) / 2n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** geth's refusal of a transaction signed for another chain (its signer's words). */
+export function checkChainId(signedFor: bigint | undefined, chainId: bigint): void {
+  if (signedFor !== undefined && signedFor !== chainId) {
+    throw rejected(`invalid chain id for signer: have ${signedFor} want ${chainId}`);
+  }
+}
 
 /**
  * The checks a geth-style node applies before accepting a transaction, with its messages (viem

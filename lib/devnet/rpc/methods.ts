@@ -3,6 +3,7 @@ import { Address, bytesToHex, hexToBytes, setLengthLeft } from "@ethereumjs/util
 import type { Chain } from "../chain/chain";
 import { badParams, ChainError, rejected } from "../chain/errors";
 import type { Hex } from "../chain/records";
+import { checkChainId, signedChainId } from "../chain/validate";
 import { formatBlock, formatReceipt, formatTx, qty } from "./format";
 import { Filters, parseFilter, queryLogs } from "./logs";
 import { address, blockNumber, callRequest, hexData, optQuantity, quantity } from "./params";
@@ -18,11 +19,12 @@ export function createMethods(chain: Chain, signers: Signers): Record<string, Ha
   const blockAt = (tag: unknown) => chain.blocks[Number(blockNumber(tag, head()))];
 
   const decodeRaw = (raw: Hex): TypedTransaction => {
+    const bytes = hexToBytes(raw);
+    checkChainId(signedChainId(bytes), chain.chainId);
     try {
-      return createTxFromRLP(hexToBytes(raw), { common: chain.txCommon });
+      return createTxFromRLP(bytes, { common: chain.txCommon });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      if (/chain ?id/i.test(msg)) throw rejected(`invalid chain id: ${msg}`);
       throw rejected(`invalid transaction: ${msg.split("\n")[0]}`);
     }
   };
@@ -31,6 +33,10 @@ export function createMethods(chain: Chain, signers: Signers): Record<string, Ha
     const call = callRequest(req);
     const o = req as Record<string, unknown>;
     if (call.from === undefined) throw badParams("from is required");
+    const chainId = optQuantity(o.chainId, "chainId");
+    if (chainId !== undefined && chainId !== chain.chainId) {
+      throw rejected(`chainId does not match node's (have=${chainId}, want=${chain.chainId})`);
+    }
     const key = signers.get(call.from);
     if (key === undefined)
       throw rejected(`unknown account ${call.from}: only dev accounts are unlocked`);
