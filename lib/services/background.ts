@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { startIndexerFromEnv } from "@/lib/indexer/run";
+import { startKeeperFromEnv } from "@/lib/keeper/run";
 import { logError } from "@/lib/log";
 import { sweepExpiredQuotes } from "./lifecycle/expiry";
 
@@ -10,11 +11,13 @@ const SWEEP_INTERVAL_MS = 5_000;
 const holder = globalThis as typeof globalThis & {
   __gpuMarketSweep?: NodeJS.Timeout;
   __gpuMarketIndexer?: boolean;
+  __gpuMarketKeeper?: boolean;
 };
 
 /**
  * Runs inside the web server process (one process owns the embedded database): the chain
- * indexer (lib/indexer, unless INDEXER=off), and every few seconds, quotes that were not funded in time expire, their GPUs return to the offer, and the
+ * indexer (lib/indexer, unless INDEXER=off), the keeper (lib/keeper, unless KEEPER=off or no key
+ * is configured for the chain), and every few seconds, quotes that were not funded in time expire, their GPUs return to the offer, and the
  * pending jobs of those markets are matched again.
  */
 export function startBackgroundLoops(): void {
@@ -23,6 +26,14 @@ export function startBackgroundLoops(): void {
     getDb().then(
       (db) => startIndexerFromEnv(db),
       (error) => logError("indexer: no database", error),
+    );
+  }
+  if (!holder.__gpuMarketKeeper) {
+    // Beside the indexer, whose chain_jobs say which calls are due; it logs why when it is off.
+    holder.__gpuMarketKeeper = true;
+    getDb().then(
+      (db) => startKeeperFromEnv(db),
+      (error) => logError("keeper: no database", error),
     );
   }
   if (holder.__gpuMarketSweep) return;
