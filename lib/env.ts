@@ -94,11 +94,14 @@ export const envSchema = z.object({
   INDEXER_POLL_MS: positiveInt(200),
   /** The most blocks one getLogs request (and one transaction) covers. */
   INDEXER_CHUNK_BLOCKS: positiveInt(5_000),
-  /** The keeper (lib/keeper): "on" sends finalize / cancelExpired / settleDispute when due. */
+  /**
+   * The keeper (lib/keeper): "on" sends finalize / cancelExpired / settleDispute from this server
+   * once they are due (with several servers on one database, one at a time: a lease); "off" none.
+   */
   KEEPER: z.enum(["on", "off"]).default("on"),
   /**
-   * The keeper's funded account (0x + 64 hex). On the devnet it defaults to dev account 9; on
-   * other chains the keeper does not run without one.
+   * The keeper's funded account (0x + 64 hex); it pays only gas. On the devnet it defaults to dev
+   * account 9; on other chains the keeper does not run without one.
    */
   KEEPER_PRIVATE_KEY: optionalString.refine(
     (v) => v === undefined || /^0x[0-9a-fA-F]{64}$/.test(v),
