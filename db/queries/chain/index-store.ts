@@ -350,6 +350,8 @@ export async function resetIndex(tx: Executor) {
     "chain_accounts",
     "chain_market",
     "chain_cursor",
+    // The keeper's record of calls belongs to the chain that is gone.
+    "keeper_calls",
   ]) {
     await tx.execute(sql.raw(`delete from ${t}`));
   }
