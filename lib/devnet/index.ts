@@ -91,6 +91,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     programs,
     state: saved?.state ?? new DevnetState(),
     history: saved?.history,
+    stateHistory: saved?.stateHistory,
   });
 
   if (saved === undefined) {
@@ -102,6 +103,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     const deployer = chain.account(deployerAddress as Hex);
     deployer.nonce = 1n;
     chain.state.putAccountSync(deployerAddress, deployer);
+    chain.commitGenesisState();
     const calldata =
       opts.constructorCalldata === undefined
         ? encodeMarketConstructor(DEFAULT_MARKET_PARAMS)
@@ -129,6 +131,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       timeOffset: chain.timeOffset,
       state: chain.state,
       blocks: chain.blocks,
+      stateHistory: chain.history,
     });
     saveDelayMs = Math.max(250, 10 * (performance.now() - started));
   };
@@ -138,7 +141,8 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       if (saveTimer === undefined) {
         saveTimer = setTimeout(() => {
           saveTimer = undefined;
-          save();
+          // In the queue: a call in progress holds temporary writes in the state.
+          void chain.exclusive(async () => save());
         }, saveDelayMs);
       }
     });

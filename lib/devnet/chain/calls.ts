@@ -4,6 +4,7 @@ import type { EVM, ExecResult } from "@ethereumjs/evm";
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { Address, bytesToHex, createZeroAddress, hexToBytes } from "@ethereumjs/util";
 import { rejected, reverted } from "./errors";
+import type { StateHistory } from "./history";
 import type { Hex } from "./records";
 import type { DevnetState } from "./state";
 
@@ -18,23 +19,57 @@ export type CallRequest = {
   gasPrice?: bigint;
 };
 
+/** Where a call runs besides its request (eth_call's second parameter). */
+export type CallOptions = {
+  /** The block whose state the call reads; default: the latest. */
+  block?: BlockRef;
+};
+
+/** A block parameter: a tag that means the latest state, a number, or a hash (EIP-1898). */
+export type BlockRef = { tag: "latest" } | { number: bigint } | { hash: Hex };
+
+/** The header fields a call's block context holds. */
+export type BlockFields = {
+  number: bigint;
+  timestamp: bigint;
+  gasLimit: bigint;
+  baseFee: bigint;
+  coinbase: Hex;
+  prevRandao: Uint8Array;
+  blobGasPrice: bigint;
+};
+
 /** What a call needs of the chain (`Chain` is one). */
 type Chain = {
   readonly opts: { blockGasLimit: bigint; baseFee: bigint };
   readonly txCommon: Common;
   readonly state: DevnetState;
   readonly evm: EVM;
-  pendingTimestamp(): bigint;
-  pendingBlock(timestamp: bigint): Block;
-  call(req: CallRequest): Promise<CallResult>;
+  readonly history: StateHistory;
+  readonly blocks: readonly unknown[];
+  /** The block whose state a read at `ref` sees; undefined for the latest state. */
+  stateBlock(ref: BlockRef | undefined): number | undefined;
+  /** The header fields of the next block (the latest state) or of block `n`. */
+  blockFields(n: number | undefined): BlockFields;
+  contextBlock(fields: BlockFields): Block;
+  call(req: CallRequest, opts?: CallOptions): Promise<CallResult>;
 };
 
 /**
- * Run a call on the latest state inside a checkpoint that is always reverted. The caller holds
- * the chain's queue (the state is shared with transactions).
+ * Run a call inside a checkpoint that is always reverted, on the latest state (in the next
+ * block's context, as a transaction sent now would run) or on the state a past block left (in
+ * that block's context, as geth runs it). The caller holds the chain's queue (the state is shared
+ * with transactions).
  */
-export async function executeCall(chain: Chain, req: CallRequest): Promise<CallResult> {
+export async function executeCall(
+  chain: Chain,
+  req: CallRequest,
+  callOpts: CallOptions = {},
+): Promise<CallResult> {
   const { evm, state, opts } = chain;
+  const at = chain.stateBlock(callOpts.block);
+  const fields = chain.blockFields(at);
+  const block = chain.contextBlock(fields);
   const caller = req.from ? new Address(hexToBytes(req.from)) : createZeroAddress();
   const to = req.to ? new Address(hexToBytes(req.to)) : undefined;
   const data = req.data ? hexToBytes(req.data) : new Uint8Array(0);
@@ -44,10 +79,17 @@ export async function executeCall(chain: Chain, req: CallRequest): Promise<CallR
     { common: chain.txCommon },
   ).getIntrinsicGas();
   if (gasLimit < intrinsicGas) throw rejected("intrinsic gas too low");
-  const block = chain.pendingBlock(chain.pendingTimestamp());
   state.checkpointSync();
+  state.recordChanges = false;
+  state.originalStorageCache.clear();
   evm.journal.cleanJournal();
   try {
+    if (at !== undefined) {
+      const head = chain.blocks.length - 1;
+      for (const prior of chain.history.priorsSince(at, head, state.unsealedChanges())) {
+        state.restoreSync(prior);
+      }
+    }
     for (const addr of [caller, to, block.header.coinbase]) {
       if (addr) evm.journal.addAlwaysWarmAddress(addr.toString().slice(2));
     }
@@ -59,20 +101,26 @@ export async function executeCall(chain: Chain, req: CallRequest): Promise<CallR
       data,
       value: req.value ?? 0n,
       gasLimit: gasLimit - intrinsicGas,
-      gasPrice: req.gasPrice ?? opts.baseFee,
+      gasPrice: req.gasPrice ?? fields.baseFee,
       block,
       skipBalance: true,
     });
     return { ...res.execResult, intrinsicGas };
   } finally {
     state.revertSync();
+    state.recordChanges = true;
+    state.originalStorageCache.clear();
     evm.journal.cleanJournal();
   }
 }
 
 /** eth_call: the return bytes, or a geth-style revert error with the revert data. */
-export async function callOrThrow(chain: Chain, req: CallRequest): Promise<Hex> {
-  const res = await chain.call(req);
+export async function callOrThrow(
+  chain: Chain,
+  req: CallRequest,
+  opts?: CallOptions,
+): Promise<Hex> {
+  const res = await chain.call(req, opts);
   if (res.exceptionError !== undefined) {
     if (res.exceptionError.error === "revert") throw reverted(bytesToHex(res.returnValue));
     throw rejected(`execution failed: ${res.exceptionError.error}`);
@@ -80,9 +128,13 @@ export async function callOrThrow(chain: Chain, req: CallRequest): Promise<Hex> 
   return bytesToHex(res.returnValue);
 }
 
-export async function estimateGas(chain: Chain, req: CallRequest): Promise<bigint> {
+export async function estimateGas(
+  chain: Chain,
+  req: CallRequest,
+  opts?: CallOptions,
+): Promise<bigint> {
   const limit = chain.opts.blockGasLimit;
-  const res = await chain.call({ ...req, gas: req.gas ?? limit });
+  const res = await chain.call({ ...req, gas: req.gas ?? limit }, opts);
   if (res.exceptionError !== undefined) {
     if (res.exceptionError.error === "revert") throw reverted(bytesToHex(res.returnValue));
     throw rejected(

@@ -7,9 +7,19 @@ import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import { keccak256 } from "viem";
 import { bindStylus, type StylusBinding } from "../host/attach";
 import type { StylusProgram } from "../host/program";
-import { type CallRequest, type CallResult, callOrThrow, estimateGas, executeCall } from "./calls";
+import {
+  type BlockFields,
+  type BlockRef,
+  type CallOptions,
+  type CallRequest,
+  type CallResult,
+  callOrThrow,
+  estimateGas,
+  executeCall,
+} from "./calls";
 import { createDevnetCommon, createSharedCommon } from "./common";
 import { badParams, rejected } from "./errors";
+import { latestReader, StateHistory, type StateReader } from "./history";
 import {
   type BlockRecord,
   type Hex,
@@ -18,7 +28,7 @@ import {
   type TxLocation,
 } from "./records";
 import { SenderRecovery } from "./sender-recovery";
-import { DevnetState } from "./state";
+import { DevnetState, type Prior, type StateChanges } from "./state";
 import { validateTx } from "./validate";
 
 export type ChainOptions = {
@@ -30,14 +40,25 @@ export type ChainOptions = {
   state?: DevnetState;
   /** Blocks restored from a data dir; a fresh genesis block otherwise. */
   history?: BlockRecord[];
+  /** What recent blocks replaced in the state, restored from a data dir (see `StateHistory`). */
+  stateHistory?: SavedStateHistory;
 };
 
-export type { CallRequest } from "./calls";
+export type SavedStateHistory = { unsealed: StateChanges; blocks: [number, StateChanges][] };
+
+export type { BlockRef, CallOptions, CallRequest } from "./calls";
 export { createDevnetCommon, createSharedCommon } from "./common";
 
 const NONCE_GAP_WAIT_MS = 1_000;
 
-type Snapshot = { depth: number; height: number; timeOffset: bigint; nextTimestamp?: bigint };
+type Snapshot = {
+  depth: number;
+  height: number;
+  timeOffset: bigint;
+  nextTimestamp?: bigint;
+  /** The state's unsealed span when the snapshot was taken. */
+  unsealed: ReadonlyMap<string, Prior>;
+};
 
 /**
  * The chain: one EVM over the in-memory state, a list of sealed blocks, automining (each accepted
@@ -47,6 +68,9 @@ type Snapshot = { depth: number; height: number; timeOffset: bigint; nextTimesta
 export class Chain {
   readonly blocks: BlockRecord[] = [];
   readonly txIndex = new Map<Hex, TxLocation>();
+  /** What recent blocks replaced in the state: reads and calls at past blocks. */
+  readonly history = new StateHistory();
+  private readonly numberByHash = new Map<Hex, number>();
   timeOffset = 0n;
   nextTimestamp: bigint | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -109,10 +133,15 @@ export class Chain {
     }
     for (const record of history) chain.addBlock(record);
     chain.state.stateRoot = chain.head().block.header.stateRoot;
+    if (opts.stateHistory !== undefined) {
+      for (const [n, changes] of opts.stateHistory.blocks) chain.history.record(n, changes);
+      chain.state.restoreUnsealedChanges(opts.stateHistory.unsealed);
+    }
     return chain;
   }
 
   addBlock(record: BlockRecord): void {
+    this.numberByHash.set(record.hash, this.blocks.length);
     this.blocks.push(record);
     record.block.transactions.forEach((tx, index) => {
       this.txIndex.set(bytesToHex(tx.hash()), { blockNumber: this.blocks.length - 1, index });
@@ -151,24 +180,109 @@ export class Chain {
     return ts;
   }
 
-  /**
-   * The block a transaction executes in, before it is sealed. Only the header fields execution
-   * reads are needed, so this skips building (and hashing) a full ethereumjs header.
-   */
+  /** The block a transaction executes in, before it is sealed. */
   pendingBlock(timestamp: bigint): Block {
-    const parent = this.head().block.header;
+    return this.contextBlock({ ...this.blockFields(undefined), timestamp });
+  }
+
+  /**
+   * The header fields of the context a call runs in: for the latest state, the next block's (as
+   * a transaction sent now would run); for block `n`, that block's own (as geth runs a call at a
+   * past block).
+   */
+  blockFields(n: number | undefined): BlockFields {
+    if (n === undefined) {
+      return {
+        number: this.head().block.header.number + 1n,
+        timestamp: this.pendingTimestamp(),
+        gasLimit: this.opts.blockGasLimit,
+        baseFee: this.opts.baseFee,
+        coinbase: this.opts.coinbase,
+        prevRandao: new Uint8Array(32),
+        blobGasPrice: 1n,
+      };
+    }
+    const h = (this.blocks[n] as BlockRecord).block.header;
+    return {
+      number: h.number,
+      timestamp: h.timestamp,
+      gasLimit: h.gasLimit,
+      baseFee: h.baseFeePerGas ?? this.opts.baseFee,
+      coinbase: h.coinbase.toString() as Hex,
+      prevRandao: h.mixHash,
+      blobGasPrice: 1n,
+    };
+  }
+
+  /**
+   * A block to execute in. Only the header fields execution reads are needed, so this skips
+   * building (and hashing) a full ethereumjs header.
+   */
+  contextBlock(f: BlockFields): Block {
     const header = {
-      number: parent.number + 1n,
-      timestamp,
-      gasLimit: this.opts.blockGasLimit,
+      number: f.number,
+      timestamp: f.timestamp,
+      gasLimit: f.gasLimit,
       gasUsed: 0n,
-      baseFeePerGas: this.opts.baseFee,
-      coinbase: new Address(hexToBytes(this.opts.coinbase)),
+      baseFeePerGas: f.baseFee,
+      coinbase: new Address(hexToBytes(f.coinbase)),
       difficulty: 0n,
-      prevRandao: new Uint8Array(32),
-      getBlobGasPrice: () => 1n,
+      prevRandao: f.prevRandao,
+      getBlobGasPrice: () => f.blobGasPrice,
     };
     return { header, common: this.txCommon, hash: () => new Uint8Array(32) } as unknown as Block;
+  }
+
+  /** The number of the block with this hash, if the chain has it. */
+  blockNumberOf(hash: Hex): number | undefined {
+    return this.numberByHash.get(hash.toLowerCase() as Hex);
+  }
+
+  /**
+   * The block whose state a read at `ref` sees, or undefined for the latest state (the head's
+   * number and hash mean the latest state too). Refuses what geth refuses, with its messages: a
+   * number past the head ("header not found"), an unknown hash ("header for hash not found"), a
+   * block older than the kept history ("historical state <root> is not available"). Call it
+   * inside the queue, so the head cannot move between the answer and the read.
+   */
+  stateBlock(ref: BlockRef | undefined): number | undefined {
+    if (ref === undefined || "tag" in ref) return undefined;
+    const head = this.blocks.length - 1;
+    let n: number;
+    if ("hash" in ref) {
+      const found = this.blockNumberOf(ref.hash);
+      if (found === undefined) throw rejected("header for hash not found");
+      n = found;
+    } else {
+      if (ref.number > BigInt(head)) throw rejected("header not found");
+      n = Number(ref.number);
+    }
+    if (n === head) return undefined;
+    if (!this.history.covers(n, head)) {
+      const root = bytesToHex((this.blocks[n] as BlockRecord).block.header.stateRoot);
+      throw rejected(`historical state ${root.slice(2)} is not available`);
+    }
+    return n;
+  }
+
+  /** Read the state at `ref` (see `stateBlock`) in the queue, so no execution is half done. */
+  readState<T>(ref: BlockRef | undefined, read: (state: StateReader) => T): Promise<T> {
+    return this.exclusive(async () => {
+      const n = this.stateBlock(ref);
+      const head = this.blocks.length - 1;
+      return read(
+        n === undefined ? latestReader(this.state) : this.history.readerAt(this.state, n, head),
+      );
+    });
+  }
+
+  /**
+   * Make the writes since start-up part of the genesis block: reads at block 0 see them (the dev
+   * accounts' balances, the deployed program).
+   */
+  commitGenesisState(): void {
+    if (this.blocks.length !== 1) throw new Error("the genesis state is sealed already");
+    this.state.takeChanges();
   }
 
   /** Resolves at the next sealed block, or after `ms`. */
@@ -253,22 +367,26 @@ export class Chain {
     });
     this.nextTimestamp = undefined;
     this.state.stateRoot = record.block.header.stateRoot;
+    this.history.record(Number(record.block.header.number), this.state.takeChanges());
     this.addBlock(record);
     return record;
   }
 
-  /** Execute a call against the latest state and discard its effects (eth_call, estimateGas). */
-  call(req: CallRequest): Promise<CallResult> {
-    return this.exclusive(() => executeCall(this, req));
+  /**
+   * Execute a call and discard its effects (eth_call, estimateGas): on the latest state unless
+   * `opts.block` names a past block.
+   */
+  call(req: CallRequest, opts?: CallOptions): Promise<CallResult> {
+    return this.exclusive(() => executeCall(this, req, opts));
   }
 
   /** eth_call: the return bytes, or a geth-style revert error with the revert data. */
-  callOrThrow(req: CallRequest): Promise<Hex> {
-    return callOrThrow(this, req);
+  callOrThrow(req: CallRequest, opts?: CallOptions): Promise<Hex> {
+    return callOrThrow(this, req, opts);
   }
 
-  estimateGas(req: CallRequest): Promise<bigint> {
-    return estimateGas(this, req);
+  estimateGas(req: CallRequest, opts?: CallOptions): Promise<bigint> {
+    return estimateGas(this, req, opts);
   }
 
   /** Release the worker thread. */
@@ -301,6 +419,7 @@ export class Chain {
         height: this.blocks.length,
         timeOffset: this.timeOffset,
         nextTimestamp: this.nextTimestamp,
+        unsealed: new Map(this.state.unsealedChanges()),
       });
       return this.snapshots.length;
     });
@@ -314,8 +433,11 @@ export class Chain {
       while (this.state.depth >= snap.depth) this.state.revertSync();
       this.snapshots.length = id - 1;
       for (const removed of this.blocks.splice(snap.height)) {
+        this.numberByHash.delete(removed.hash);
         for (const tx of removed.block.transactions) this.txIndex.delete(bytesToHex(tx.hash()));
       }
+      this.history.truncate(snap.height);
+      this.state.restoreUnsealedChanges(snap.unsealed);
       this.timeOffset = snap.timeOffset;
       this.nextTimestamp = snap.nextTimestamp;
       this.state.stateRoot = this.head().block.header.stateRoot;

@@ -4,6 +4,22 @@ import { keccak256 } from "viem";
 
 type Undo = () => void;
 
+/** A value as it was before a change; `undefined` where the account, code or slot was absent. */
+export type Prior =
+  | { kind: "account"; address: string; value: Account | undefined }
+  | { kind: "code"; address: string; value: Uint8Array | undefined }
+  | { kind: "slot"; address: string; slot: string; value: Uint8Array | undefined };
+
+/**
+ * What a span of changes replaced: per key (`accountKey`, `codeKey`, `slotKey`), the value before
+ * the first change in the span.
+ */
+export type StateChanges = Map<string, Prior>;
+
+export const accountKey = (address: string): string => `a${address}`;
+export const codeKey = (address: string): string => `c${address}`;
+export const slotKey = (address: string, slot: string): string => `s${address}${slot}`;
+
 /**
  * In-memory world state with an undo journal.
  *
@@ -11,7 +27,8 @@ type Undo = () => void;
  * storage without awaiting; keeping all state in plain maps lets the host read and write it
  * directly while the EVM uses the usual async interface. Checkpoints are O(1) (a journal mark)
  * and there is no trie commit per block. The price is that there is no real state root (see
- * `stateCommitment`).
+ * `stateCommitment`). Past states are not kept whole: every write notes the value it replaces
+ * (once per key and block), and `StateHistory` keeps those notes for recent blocks.
  */
 export class DevnetState implements StateManagerInterface {
   readonly accounts = new Map<string, Account>();
@@ -20,6 +37,13 @@ export class DevnetState implements StateManagerInterface {
   private journal: Undo[] = [];
   private marks: number[] = [];
   private originals = new Map<string, Uint8Array>();
+  /** What the writes since the last sealed block replaced (see `takeChanges`). */
+  private unsealed: StateChanges = new Map();
+  /**
+   * Whether writes are noted in `unsealed`. Off while an eth_call runs: a call's writes are always
+   * reverted, so they replace nothing.
+   */
+  recordChanges = true;
 
   readonly originalStorageCache = {
     get: async (address: Address, key: Uint8Array): Promise<Uint8Array> => {
@@ -52,6 +76,11 @@ export class DevnetState implements StateManagerInterface {
 
   putAccountSync(address: string, account: Account | undefined): void {
     const prev = this.accounts.get(address);
+    if (this.recordChanges) {
+      const key = accountKey(address);
+      if (!this.unsealed.has(key))
+        this.unsealed.set(key, { kind: "account", address, value: prev });
+    }
     this.record(() => {
       if (prev === undefined) this.accounts.delete(address);
       else this.accounts.set(address, prev);
@@ -81,6 +110,12 @@ export class DevnetState implements StateManagerInterface {
     }
     const map = slots;
     const prev = map.get(keyHex);
+    if (this.recordChanges) {
+      const key = slotKey(address, keyHex);
+      if (!this.unsealed.has(key)) {
+        this.unsealed.set(key, { kind: "slot", address, slot: keyHex, value: prev });
+      }
+    }
     this.record(() => {
       if (prev === undefined) map.delete(keyHex);
       else map.set(keyHex, prev);
@@ -96,15 +131,52 @@ export class DevnetState implements StateManagerInterface {
   }
 
   putCodeSync(address: string, value: Uint8Array): void {
+    this.setCodeOnly(address, value);
+    const acc = this.getAccountSync(address) ?? new Account();
+    acc.codeHash = value.length === 0 ? KECCAK256_NULL : keccak256(value, "bytes");
+    this.putAccountSync(address, acc);
+  }
+
+  /** Code without touching the account's code hash (journaled, noted like any write). */
+  private setCodeOnly(address: string, value: Uint8Array | undefined): void {
     const prev = this.code.get(address);
+    if (this.recordChanges) {
+      const key = codeKey(address);
+      if (!this.unsealed.has(key)) this.unsealed.set(key, { kind: "code", address, value: prev });
+    }
     this.record(() => {
       if (prev === undefined) this.code.delete(address);
       else this.code.set(address, prev);
     });
-    this.code.set(address, value);
-    const acc = this.getAccountSync(address) ?? new Account();
-    acc.codeHash = value.length === 0 ? KECCAK256_NULL : keccak256(value, "bytes");
-    this.putAccountSync(address, acc);
+    if (value === undefined) this.code.delete(address);
+    else this.code.set(address, value);
+  }
+
+  /** Put back the value `prior` holds (journaled: a checkpoint revert undoes it). */
+  restoreSync(prior: Prior): void {
+    if (prior.kind === "account") this.putAccountSync(prior.address, prior.value);
+    else if (prior.kind === "code") this.setCodeOnly(prior.address, prior.value);
+    else this.putStorageSync(prior.address, prior.slot, prior.value ?? new Uint8Array(0));
+  }
+
+  /**
+   * What the writes since the last call replaced, and start a new span: the chain keeps the span
+   * with the block it seals, so a read at an older block can put the old values back.
+   */
+  takeChanges(): StateChanges {
+    const changes = this.unsealed;
+    this.unsealed = new Map();
+    return changes;
+  }
+
+  /** What the writes since the last sealed block replaced (read-only view). */
+  unsealedChanges(): ReadonlyMap<string, Prior> {
+    return this.unsealed;
+  }
+
+  /** Replace the unsealed span (evm_revert puts back the one its snapshot copied). */
+  restoreUnsealedChanges(changes: ReadonlyMap<string, Prior>): void {
+    this.unsealed = new Map(changes);
   }
 
   checkpointSync(): void {
@@ -155,9 +227,19 @@ export class DevnetState implements StateManagerInterface {
     this.putStorageSync(address.toString(), bytesToHex(key), value);
   }
   async clearStorage(address: Address): Promise<void> {
-    const addr = address.toString();
+    this.clearStorageSync(address.toString());
+  }
+  clearStorageSync(addr: string): void {
     const prev = this.storage.get(addr);
     if (prev === undefined) return;
+    if (this.recordChanges) {
+      for (const [slot, value] of prev) {
+        const key = slotKey(addr, slot);
+        if (!this.unsealed.has(key)) {
+          this.unsealed.set(key, { kind: "slot", address: addr, slot, value });
+        }
+      }
+    }
     this.record(() => this.storage.set(addr, prev));
     this.storage.delete(addr);
   }

@@ -6,7 +6,15 @@ import type { Hex } from "../chain/records";
 import { checkChainId, signedChainId } from "../chain/validate";
 import { formatBlock, formatReceipt, formatTx, qty } from "./format";
 import { Filters, parseFilter, queryLogs } from "./logs";
-import { address, blockNumber, callRequest, hexData, optQuantity, quantity } from "./params";
+import {
+  address,
+  blockNumber,
+  blockRef,
+  callRequest,
+  hexData,
+  optQuantity,
+  quantity,
+} from "./params";
 
 type Handler = (params: unknown[]) => unknown;
 
@@ -79,16 +87,27 @@ export function createMethods(chain: Chain, signers: Signers): Record<string, Ha
     eth_blockNumber: () => qty(head()),
     eth_gasPrice: () => qty(chain.head().block.header.baseFeePerGas ?? 0n),
     eth_maxPriorityFeePerGas: () => "0x0",
-    eth_getBalance: ([a]) => qty(chain.balanceOf(address(a))),
-    eth_getTransactionCount: ([a]) => qty(chain.account(address(a)).nonce),
-    eth_getCode: ([a]) => bytesToHex(chain.state.getCodeSync(address(a))),
-    eth_getStorageAt: ([a, slot]) => {
+    eth_getBalance: ([a, b]) => {
+      const addr = address(a);
+      return chain.readState(blockRef(b), (s) => qty(s.account(addr)?.balance ?? 0n));
+    },
+    eth_getTransactionCount: ([a, b]) => {
+      const addr = address(a);
+      return chain.readState(blockRef(b), (s) => qty(s.account(addr)?.nonce ?? 0n));
+    },
+    eth_getCode: ([a, b]) => {
+      const addr = address(a);
+      return chain.readState(blockRef(b), (s) => bytesToHex(s.code(addr)));
+    },
+    eth_getStorageAt: ([a, slot, b]) => {
+      const addr = address(a);
       const key = setLengthLeft(
         hexToBytes(`0x${quantity(slot, "slot").toString(16).padStart(64, "0")}`),
         32,
       );
-      const value = chain.state.getStorageSync(address(a), bytesToHex(key));
-      return bytesToHex(setLengthLeft(value, 32));
+      return chain.readState(blockRef(b), (s) =>
+        bytesToHex(setLengthLeft(s.storage(addr, bytesToHex(key)), 32)),
+      );
     },
     eth_feeHistory: ([count, newest, percentiles]) => {
       const n = Number(quantity(count, "blockCount"));
@@ -110,8 +129,9 @@ export function createMethods(chain: Chain, signers: Signers): Record<string, Ha
         reward: pct.length > 0 ? range.map(() => pct.map(() => "0x0")) : undefined,
       };
     },
-    eth_call: ([req]) => chain.callOrThrow(callRequest(req)),
-    eth_estimateGas: async ([req]) => qty(await chain.estimateGas(callRequest(req))),
+    eth_call: ([req, b]) => chain.callOrThrow(callRequest(req), { block: blockRef(b) }),
+    eth_estimateGas: async ([req, b]) =>
+      qty(await chain.estimateGas(callRequest(req), { block: blockRef(b) })),
     eth_sendRawTransaction: ([raw]) =>
       chain.sendTransaction(decodeRaw(hexData(raw, "transaction"))),
     eth_sendTransaction: ([req]) => sendTransaction(req),
@@ -132,8 +152,8 @@ export function createMethods(chain: Chain, signers: Signers): Record<string, Ha
       return record ? formatBlock(record, full === true) : null;
     },
     eth_getBlockByHash: ([h, full]) => {
-      const hash = hexData(h, "hash").toLowerCase();
-      const record = chain.blocks.find((b) => b.hash === hash);
+      const n = chain.blockNumberOf(hexData(h, "hash"));
+      const record = n === undefined ? undefined : chain.blocks[n];
       return record ? formatBlock(record, full === true) : null;
     },
     eth_getBlockTransactionCountByNumber: ([tag]) => {

@@ -1,4 +1,4 @@
-import type { CallRequest } from "../chain/chain";
+import type { BlockRef, CallRequest } from "../chain/chain";
 import { badParams } from "../chain/errors";
 import type { Hex } from "../chain/records";
 
@@ -59,4 +59,38 @@ export function callRequest(v: unknown): CallRequest {
     gas: optQuantity(o.gas, "gas"),
     gasPrice: optQuantity(o.gasPrice ?? o.maxFeePerGas, "gasPrice"),
   };
+}
+
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * A block parameter for a state read (geth's `BlockNumberOrHash`): a tag, a number, a 32-byte
+ * block hash, or an EIP-1898 object `{ blockNumber }` / `{ blockHash, requireCanonical? }`.
+ * "latest", "pending", "safe" and "finalized" all mean the latest state (blocks are final at
+ * once); "earliest" is block 0.
+ */
+export function blockRef(v: unknown, what = "block"): BlockRef {
+  if (v === undefined || v === null) return { tag: "latest" };
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    const hasNumber = o.blockNumber !== undefined && o.blockNumber !== null;
+    const hasHash = o.blockHash !== undefined && o.blockHash !== null;
+    if (hasNumber && hasHash) {
+      throw badParams("cannot specify both BlockHash and BlockNumber, choose one or the other");
+    }
+    if (!hasNumber && !hasHash) throw badParams("must specify either BlockHash or BlockNumber");
+    if (hasHash) {
+      if (typeof o.blockHash !== "string" || !HASH.test(o.blockHash)) {
+        throw badParams(`invalid ${what}: blockHash must be 32 bytes of 0x-prefixed hex`);
+      }
+      return { hash: o.blockHash.toLowerCase() as Hex };
+    }
+    return blockRef(o.blockNumber, what);
+  }
+  if (v === "latest" || v === "pending" || v === "safe" || v === "finalized") {
+    return { tag: "latest" };
+  }
+  if (v === "earliest") return { number: 0n };
+  if (typeof v === "string" && HASH.test(v)) return { hash: v.toLowerCase() as Hex };
+  return { number: quantity(v, what) };
 }
