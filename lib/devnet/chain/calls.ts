@@ -5,6 +5,7 @@ import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { Address, bytesToHex, createZeroAddress, hexToBytes } from "@ethereumjs/util";
 import { rejected, reverted } from "./errors";
 import type { StateHistory } from "./history";
+import { applyStateOverride, type BlockOverrides, type StateOverride } from "./overrides";
 import type { Hex } from "./records";
 import type { DevnetState } from "./state";
 
@@ -19,10 +20,12 @@ export type CallRequest = {
   gasPrice?: bigint;
 };
 
-/** Where a call runs besides its request (eth_call's second parameter). */
+/** Where and how a call runs besides its request (eth_call's second to fourth parameters). */
 export type CallOptions = {
   /** The block whose state the call reads; default: the latest. */
   block?: BlockRef;
+  stateOverride?: StateOverride;
+  blockOverrides?: BlockOverrides;
 };
 
 /** A block parameter: a tag that means the latest state, a number, or a hash (EIP-1898). */
@@ -52,14 +55,29 @@ type Chain = {
   /** The header fields of the next block (the latest state) or of block `n`. */
   blockFields(n: number | undefined): BlockFields;
   contextBlock(fields: BlockFields): Block;
+  /** Why the code at `address` cannot be overridden, if it cannot. */
+  reservedCode(address: string): string | undefined;
   call(req: CallRequest, opts?: CallOptions): Promise<CallResult>;
 };
+
+function overriddenFields(fields: BlockFields, o: BlockOverrides | undefined): BlockFields {
+  if (o === undefined) return fields;
+  return {
+    number: o.number ?? fields.number,
+    timestamp: o.time ?? fields.timestamp,
+    gasLimit: o.gasLimit ?? fields.gasLimit,
+    baseFee: o.baseFeePerGas ?? fields.baseFee,
+    coinbase: o.feeRecipient ?? fields.coinbase,
+    prevRandao: o.prevRandao ?? fields.prevRandao,
+    blobGasPrice: o.blobBaseFee ?? fields.blobGasPrice,
+  };
+}
 
 /**
  * Run a call inside a checkpoint that is always reverted, on the latest state (in the next
  * block's context, as a transaction sent now would run) or on the state a past block left (in
- * that block's context, as geth runs it). The caller holds the chain's queue (the state is shared
- * with transactions).
+ * that block's context, as geth runs it), with eth_call's overrides applied. The caller holds the
+ * chain's queue (the state is shared with transactions).
  */
 export async function executeCall(
   chain: Chain,
@@ -68,7 +86,7 @@ export async function executeCall(
 ): Promise<CallResult> {
   const { evm, state, opts } = chain;
   const at = chain.stateBlock(callOpts.block);
-  const fields = chain.blockFields(at);
+  const fields = overriddenFields(chain.blockFields(at), callOpts.blockOverrides);
   const block = chain.contextBlock(fields);
   const caller = req.from ? new Address(hexToBytes(req.from)) : createZeroAddress();
   const to = req.to ? new Address(hexToBytes(req.to)) : undefined;
@@ -89,6 +107,9 @@ export async function executeCall(
       for (const prior of chain.history.priorsSince(at, head, state.unsealedChanges())) {
         state.restoreSync(prior);
       }
+    }
+    if (callOpts.stateOverride !== undefined) {
+      applyStateOverride(state, callOpts.stateOverride, (a) => chain.reservedCode(a));
     }
     for (const addr of [caller, to, block.header.coinbase]) {
       if (addr) evm.journal.addAlwaysWarmAddress(addr.toString().slice(2));

@@ -276,6 +276,15 @@ export class Chain {
     });
   }
 
+  /** Why the code at `address` cannot be replaced by a state override, if it cannot. */
+  reservedCode(address: string): string | undefined {
+    if (this.opts.programs.has(address)) {
+      return "the devnet's Stylus host runs its program at this address";
+    }
+    if (this.evm.precompiles.has(address.slice(2))) return "it is a precompile";
+    return undefined;
+  }
+
   /**
    * Make the writes since start-up part of the genesis block: reads at block 0 see them (the dev
    * accounts' balances, the deployed program).
@@ -374,7 +383,7 @@ export class Chain {
 
   /**
    * Execute a call and discard its effects (eth_call, estimateGas): on the latest state unless
-   * `opts.block` names a past block.
+   * `opts.block` names a past block, with eth_call's overrides.
    */
   call(req: CallRequest, opts?: CallOptions): Promise<CallResult> {
     return this.exclusive(() => executeCall(this, req, opts));

@@ -9,11 +9,13 @@ import { Filters, parseFilter, queryLogs } from "./logs";
 import {
   address,
   blockNumber,
+  blockOverrides,
   blockRef,
   callRequest,
   hexData,
   optQuantity,
   quantity,
+  stateOverride,
 } from "./params";
 
 type Handler = (params: unknown[]) => unknown;
@@ -129,9 +131,20 @@ export function createMethods(chain: Chain, signers: Signers): Record<string, Ha
         reward: pct.length > 0 ? range.map(() => pct.map(() => "0x0")) : undefined,
       };
     },
-    eth_call: ([req, b]) => chain.callOrThrow(callRequest(req), { block: blockRef(b) }),
-    eth_estimateGas: async ([req, b]) =>
-      qty(await chain.estimateGas(callRequest(req), { block: blockRef(b) })),
+    eth_call: ([req, b, overrides, blockOverridesParam]) =>
+      chain.callOrThrow(callRequest(req), {
+        block: blockRef(b),
+        stateOverride: stateOverride(overrides),
+        blockOverrides: blockOverrides(blockOverridesParam),
+      }),
+    eth_estimateGas: async ([req, b, overrides, blockOverridesParam]) =>
+      qty(
+        await chain.estimateGas(callRequest(req), {
+          block: blockRef(b),
+          stateOverride: stateOverride(overrides),
+          blockOverrides: blockOverrides(blockOverridesParam),
+        }),
+      ),
     eth_sendRawTransaction: ([raw]) =>
       chain.sendTransaction(decodeRaw(hexData(raw, "transaction"))),
     eth_sendTransaction: ([req]) => sendTransaction(req),

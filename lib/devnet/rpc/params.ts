@@ -1,5 +1,8 @@
+import { hexToBytes } from "@ethereumjs/util";
+import { getAddress } from "viem";
 import type { BlockRef, CallRequest } from "../chain/chain";
-import { badParams } from "../chain/errors";
+import { badParams, rejected } from "../chain/errors";
+import type { BlockOverrides, StateOverride } from "../chain/overrides";
 import type { Hex } from "../chain/records";
 
 export function param(params: unknown[], i: number): unknown {
@@ -93,4 +96,112 @@ export function blockRef(v: unknown, what = "block"): BlockRef {
   if (v === "earliest") return { number: 0n };
   if (typeof v === "string" && HASH.test(v)) return { hash: v.toLowerCase() as Hex };
   return { number: quantity(v, what) };
+}
+
+function word(v: unknown, what: string): string {
+  if (typeof v !== "string" || !HASH.test(v)) {
+    throw badParams(`invalid ${what}: expected 32 bytes of 0x-prefixed hex`);
+  }
+  return v.toLowerCase();
+}
+
+function storageMap(v: unknown, what: string): Map<string, Uint8Array> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw badParams(`invalid ${what}: expected an object of slot -> value`);
+  }
+  const out = new Map<string, Uint8Array>();
+  for (const [slot, value] of Object.entries(v)) {
+    out.set(word(slot, `${what} slot`), hexToBytes(word(value, `${what} value`) as Hex));
+  }
+  return out;
+}
+
+const OVERRIDE_FIELDS = new Set(["balance", "nonce", "code", "state", "stateDiff"]);
+
+/**
+ * eth_call's state override (geth's `StateOverride`): address -> { balance, nonce, code, state,
+ * stateDiff }. geth's refusals keep its wording; a field the devnet does not implement
+ * (`movePrecompileToAddress`) or does not know is refused rather than ignored.
+ */
+export function stateOverride(v: unknown): StateOverride | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "object" || Array.isArray(v)) {
+    throw badParams("invalid state override: expected an object keyed by address");
+  }
+  const out: StateOverride = new Map();
+  for (const [addr, raw] of Object.entries(v)) {
+    const a = address(addr, "state override address");
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      throw badParams(`invalid state override for ${addr}: expected an object`);
+    }
+    const o = raw as Record<string, unknown>;
+    if (o.movePrecompileToAddress !== undefined && o.movePrecompileToAddress !== null) {
+      throw rejected("movePrecompileToAddress is not supported by the devnet");
+    }
+    for (const field of Object.keys(o)) {
+      if (!OVERRIDE_FIELDS.has(field) && field !== "movePrecompileToAddress") {
+        throw badParams(`invalid state override for ${addr}: unknown field "${field}"`);
+      }
+    }
+    const present = (x: unknown) => x !== undefined && x !== null;
+    if (present(o.state) && present(o.stateDiff)) {
+      throw rejected(`account ${getAddress(a)} has both 'state' and 'stateDiff'`);
+    }
+    out.set(a, {
+      balance: optQuantity(o.balance, "balance override"),
+      nonce: optQuantity(o.nonce, "nonce override"),
+      code: present(o.code) ? hexToBytes(hexData(o.code, "code override")) : undefined,
+      state: present(o.state) ? storageMap(o.state, "state override") : undefined,
+      stateDiff: present(o.stateDiff) ? storageMap(o.stateDiff, "stateDiff override") : undefined,
+    });
+  }
+  return out;
+}
+
+const BLOCK_OVERRIDE_FIELDS = new Set([
+  "number",
+  "difficulty",
+  "time",
+  "gasLimit",
+  "feeRecipient",
+  "prevRandao",
+  "baseFeePerGas",
+  "blobBaseFee",
+]);
+
+/**
+ * eth_call's block overrides (geth's `BlockOverrides`). `difficulty` is accepted and ignored, as
+ * geth does after the merge; `beaconRoot` and `withdrawals` are refused with geth's message.
+ */
+export function blockOverrides(v: unknown): BlockOverrides | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "object" || Array.isArray(v)) {
+    throw badParams("invalid block overrides: expected an object");
+  }
+  const o = v as Record<string, unknown>;
+  for (const field of ["beaconRoot", "withdrawals"]) {
+    if (o[field] !== undefined && o[field] !== null) {
+      throw rejected(`block override "${field}" is not supported for this RPC method`);
+    }
+  }
+  for (const field of Object.keys(o)) {
+    if (!BLOCK_OVERRIDE_FIELDS.has(field) && field !== "beaconRoot" && field !== "withdrawals") {
+      throw badParams(`invalid block overrides: unknown field "${field}"`);
+    }
+  }
+  return {
+    number: optQuantity(o.number, "number override"),
+    time: optQuantity(o.time, "time override"),
+    gasLimit: optQuantity(o.gasLimit, "gasLimit override"),
+    feeRecipient:
+      o.feeRecipient === undefined || o.feeRecipient === null
+        ? undefined
+        : address(o.feeRecipient, "feeRecipient override"),
+    prevRandao:
+      o.prevRandao === undefined || o.prevRandao === null
+        ? undefined
+        : hexToBytes(word(o.prevRandao, "prevRandao override") as Hex),
+    baseFeePerGas: optQuantity(o.baseFeePerGas, "baseFeePerGas override"),
+    blobBaseFee: optQuantity(o.blobBaseFee, "blobBaseFee override"),
+  };
 }
