@@ -173,12 +173,13 @@ export function createMethods(chain: Chain, signers: Signers): Record<string, Ha
       const record = blockAt(tag);
       return record ? qty(record.block.transactions.length) : null;
     },
-    eth_getLogs: ([f]) => queryLogs(chain, parseFilter(f, head())),
+    eth_getLogs: ([f]) => queryLogs(chain, parseFilter(f)),
     eth_newFilter: ([f]) => filters.newLogFilter(f),
     eth_newBlockFilter: () => filters.newBlockFilter(),
-    eth_getFilterChanges: ([id]) => filters.changes(String(id)),
-    eth_getFilterLogs: ([id]) => filters.logs(String(id)),
-    eth_uninstallFilter: ([id]) => filters.uninstall(String(id)),
+    eth_newPendingTransactionFilter: () => filters.newTransactionFilter(),
+    eth_getFilterChanges: ([id]) => filters.changes(id),
+    eth_getFilterLogs: ([id]) => filters.logs(id),
+    eth_uninstallFilter: ([id]) => filters.uninstall(id),
     evm_mine: async ([ts]) => {
       await chain.mine(optQuantity(ts, "timestamp"));
       return "0x0";
