@@ -1,5 +1,15 @@
-import { decodeEventLog, type Hex, type Log } from "viem";
+import { type AbiEvent, decodeEventLog, type Hex, type Log, toEventSelector } from "viem";
 import { computeMarketAbi } from "@/lib/web3/compute-market-abi";
+
+/**
+ * Each event of the ABI by its selector (topic 0). decodeEventLog given the whole ABI hashes
+ * every event's signature for every log; given the one event, it hashes one.
+ */
+const eventsBySelector = new Map(
+  computeMarketAbi
+    .filter((x): x is AbiEvent & (typeof computeMarketAbi)[number] => x.type === "event")
+    .map((x) => [toEventSelector(x as AbiEvent), [x]] as const),
+);
 
 /**
  * One ComputeMarket log, decoded: uint values as decimal strings (JSON-safe, exact), small ints
@@ -40,7 +50,7 @@ export function decodeMarketLog(log: Log, blockTime: Date): MarketEvent {
   let decoded: { eventName: string; args: unknown };
   try {
     decoded = decodeEventLog({
-      abi: computeMarketAbi,
+      abi: eventsBySelector.get(log.topics[0] as Hex) ?? computeMarketAbi,
       data: log.data,
       topics: log.topics as [Hex, ...Hex[]],
       strict: true,

@@ -3,8 +3,8 @@ import type { Address, Block, Log, PublicClient } from "viem";
 import type { Db } from "@/db/client";
 import {
   type Cursor,
-  eventsBetween,
   insertEvents,
+  leasedJobEventsBetween,
   loadAccounts,
   loadJobs,
   loadMarket,
@@ -295,7 +295,12 @@ export class Indexer {
       await rememberBlocks(tx, this.contract, remembered);
       let released = new Set<string>();
       if (confirmTo > cursor.confirmedNumber) {
-        const confirmed = await eventsBetween(tx, this.contract, cursor.confirmedNumber, confirmTo);
+        const confirmed = await leasedJobEventsBetween(
+          tx,
+          this.contract,
+          cursor.confirmedNumber,
+          confirmTo,
+        );
         released = await applyJobEvents(tx, confirmed);
         await pruneConfirmed(tx, this.contract, confirmTo);
       }

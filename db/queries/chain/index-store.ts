@@ -1,7 +1,7 @@
 import "server-only";
-import { and, eq, getTableColumns, gt, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, getTableName, gt, lt, lte, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import type { Executor } from "@/db/client";
+import type { Executor, Tx } from "@/db/client";
 import {
   chainAccounts,
   chainBalanceMoves,
@@ -24,11 +24,13 @@ import type {
   UndoEntry,
 } from "@/lib/indexer/fold";
 import { emptyMarket } from "@/lib/indexer/fold";
-import { pgArray } from "../util";
+import { pgArray, textArray } from "../util";
 
 /**
  * The indexer's reads and writes (lib/indexer): rows travel as JSON records keyed by column
- * name, so each write is one statement whatever the chunk's size.
+ * name and key lists as one array, so each statement has a few parameters whatever the chunk's
+ * size (a statement takes at most 65,535, and a chunk of 5,000 blocks may settle more jobs than
+ * a row-per-parameter insert could hold).
  */
 
 const tables = {
@@ -123,39 +125,60 @@ export async function writeCursor(tx: Executor, cursor: Omit<Cursor, "updatedAt"
 
 /**
  * Stores events not stored before (by block hash and log index) and returns those that were
- * new, in the order given: only they are folded, so a chunk written twice counts once.
+ * new, in the order given: only they are folded, so a chunk written twice counts once. Usually
+ * all are new (the cursor commits with them); the insert then reports its count alone, and only
+ * when some were stored before does it run again, returning the keys it stored.
  */
 export async function insertEvents(
-  tx: Executor,
+  tx: Tx,
   contract: string,
   events: readonly MarketEvent[],
 ): Promise<MarketEvent[]> {
   if (events.length === 0) return [];
-  const records = events.map((e) => ({
-    contract,
-    block_number: e.blockNumber.toString(),
-    block_hash: e.blockHash,
-    log_index: e.logIndex,
-    tx_hash: e.txHash,
-    block_time: e.blockTime.toISOString(),
-    name: e.name,
-    args: e.args,
-    job_id: typeof e.args.jobId === "string" ? e.args.jobId : null,
-  }));
-  const result = (await tx.execute(sql`
+  const records = JSON.stringify(
+    events.map((e) => ({
+      contract,
+      block_number: e.blockNumber.toString(),
+      block_hash: e.blockHash,
+      log_index: e.logIndex,
+      tx_hash: e.txHash,
+      block_time: e.blockTime.toISOString(),
+      name: e.name,
+      args: e.args,
+      job_id: typeof e.args.jobId === "string" ? e.args.jobId : null,
+    })),
+  );
+  const insert = sql`
     insert into chain_events (contract, block_number, block_hash, log_index, tx_hash, block_time,
                               name, args, job_id)
     select contract, block_number, block_hash, log_index, tx_hash, block_time, name, args, job_id
-    from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(
+    from jsonb_to_recordset(${records}::jsonb) as x(
       contract text, block_number bigint, block_hash text, log_index int, tx_hash text,
       block_time timestamptz, name text, args jsonb, job_id text)
-    on conflict do nothing
-    returning block_hash, log_index`)) as unknown as {
+    on conflict do nothing`;
+  const allNew = await tx
+    .transaction(async (sp) => {
+      const result = (await sp.execute(insert)) as unknown as {
+        rowCount?: number | null; // node-postgres
+        affectedRows?: number; // PGlite
+      };
+      if ((result.rowCount ?? result.affectedRows) !== events.length) throw new SomeStored();
+      return true;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof SomeStored) return false;
+      throw error;
+    });
+  if (allNew) return [...events];
+  const result = (await tx.execute(sql`${insert} returning block_hash, log_index`)) as unknown as {
     rows: { block_hash: string; log_index: number }[];
   };
   const stored = new Set(result.rows.map((r) => `${r.block_hash}:${r.log_index}`));
   return events.filter((e) => stored.has(`${e.blockHash}:${e.logIndex}`));
 }
+
+/** Rolls the savepoint back: some of the chunk's events were stored before. */
+class SomeStored extends Error {}
 
 /** The rows a chunk touches. */
 export async function loadMarket(tx: Executor, contract: string): Promise<MarketState> {
@@ -169,7 +192,10 @@ export async function loadJobs(
 ): Promise<Map<string, JobState>> {
   const list = [...ids];
   if (list.length === 0) return new Map();
-  const rows = await tx.select().from(chainJobs).where(inArray(chainJobs.jobId, list));
+  const rows = await tx
+    .select()
+    .from(chainJobs)
+    .where(sql`${chainJobs.jobId} = any(${textArray(list)})`);
   return new Map(rows.map((r) => [r.jobId, r]));
 }
 
@@ -179,7 +205,10 @@ export async function loadProviders(
 ): Promise<Map<string, ProviderState>> {
   const list = [...addresses];
   if (list.length === 0) return new Map();
-  const rows = await tx.select().from(chainProviders).where(inArray(chainProviders.address, list));
+  const rows = await tx
+    .select()
+    .from(chainProviders)
+    .where(sql`${chainProviders.address} = any(${textArray(list)})`);
   return new Map(rows.map((r) => [r.address, r]));
 }
 
@@ -189,7 +218,10 @@ export async function loadAccounts(
 ): Promise<Map<string, AccountState>> {
   const list = [...addresses];
   if (list.length === 0) return new Map();
-  const rows = await tx.select().from(chainAccounts).where(inArray(chainAccounts.address, list));
+  const rows = await tx
+    .select()
+    .from(chainAccounts)
+    .where(sql`${chainAccounts.address} = any(${textArray(list)})`);
   return new Map(rows.map((r) => [r.address, r]));
 }
 
@@ -215,29 +247,41 @@ export async function writeFold(
   await upsert(tx, "chain_jobs", state.jobs);
   await upsert(tx, "chain_providers", state.providers);
   await upsert(tx, "chain_accounts", state.accounts);
-  if (moves.length > 0)
-    await tx
-      .insert(chainBalanceMoves)
-      .values([...moves])
-      .onConflictDoNothing();
-  if (undo.length > 0) {
-    await tx
-      .insert(chainUndo)
-      .values(
-        undo.map((u) => ({
-          blockNumber: u.blockNumber,
-          tableName: u.tableName,
-          key: u.key,
-          before:
-            u.before === null
-              ? null
-              : u.tableName === "chain_market"
-                ? rowJson(chainMarket, marketRow(contract, u.before as MarketState, u.blockNumber))
-                : rowJson(tables[u.tableName], u.before as Record<string, unknown>),
-        })),
-      )
-      .onConflictDoNothing();
-  }
+  await insertJson(
+    tx,
+    chainBalanceMoves,
+    moves.map((m) => rowJson(chainBalanceMoves, m)),
+  );
+  await insertJson(
+    tx,
+    chainUndo,
+    undo.map((u) => ({
+      block_number: u.blockNumber.toString(),
+      table_name: u.tableName,
+      key: u.key,
+      before:
+        u.before === null
+          ? null
+          : u.tableName === "chain_market"
+            ? rowJson(chainMarket, marketRow(contract, u.before as MarketState, u.blockNumber))
+            : rowJson(tables[u.tableName], u.before as Record<string, unknown>),
+    })),
+  );
+}
+
+/** Inserts rows, given as JSON keyed by column name, in one statement; rows stored already are skipped. */
+async function insertJson(tx: Executor, table: PgTable, rows: readonly unknown[]) {
+  if (rows.length === 0) return;
+  const name = getTableName(table);
+  const columns = Object.values(getTableColumns(table))
+    .map((c) => `"${c.name}"`)
+    .join(", ");
+  await tx.execute(
+    sql`insert into ${sql.raw(name)} (${sql.raw(columns)})
+        select ${sql.raw(columns)}
+        from jsonb_populate_recordset(null::${sql.raw(name)}, ${JSON.stringify(rows)}::jsonb)
+        on conflict do nothing`,
+  );
 }
 
 /** Blocks inside the confirmation depth, kept to tell a replaced block. */
@@ -247,13 +291,19 @@ export async function rememberBlocks(
   blocks: readonly { number: bigint; hash: string; timestamp: Date }[],
 ) {
   if (blocks.length === 0) return;
-  await tx
-    .insert(chainBlocks)
-    .values(blocks.map((b) => ({ contract, ...b })))
-    .onConflictDoUpdate({
-      target: [chainBlocks.contract, chainBlocks.number],
-      set: { hash: sql`excluded.hash`, timestamp: sql`excluded.timestamp` },
-    });
+  const rows = blocks.map((b) => ({
+    contract,
+    number: b.number.toString(),
+    hash: b.hash,
+    timestamp: b.timestamp.toISOString(),
+  }));
+  await tx.execute(
+    sql`insert into chain_blocks (contract, number, hash, timestamp)
+        select contract, number, hash, timestamp
+        from jsonb_populate_recordset(null::chain_blocks, ${JSON.stringify(rows)}::jsonb)
+        on conflict (contract, number) do update
+          set hash = excluded.hash, timestamp = excluded.timestamp`,
+  );
 }
 
 /** The remembered blocks, newest first. */
@@ -315,20 +365,35 @@ export async function pruneConfirmed(tx: Executor, contract: string, confirmed: 
     .where(and(eq(chainBlocks.contract, contract), lt(chainBlocks.number, confirmed)));
 }
 
-/** Stored events in (block, log index) order, after `after` and up to `upTo`. */
-export async function eventsBetween(tx: Executor, contract: string, after: bigint, upTo: bigint) {
-  const rows = await tx
-    .select()
+/**
+ * The stored events after `after` and up to `upTo` that can move a marketplace job: those naming
+ * a job that has a lease here, in (block, log index) order. The others (jobs funded straight on
+ * chain, stake, withdrawals) are only indexed, so they are not read back.
+ */
+export async function leasedJobEventsBetween(
+  tx: Executor,
+  contract: string,
+  after: bigint,
+  upTo: bigint,
+) {
+  return tx
+    .select({
+      blockHash: chainEvents.blockHash,
+      logIndex: chainEvents.logIndex,
+      txHash: chainEvents.txHash,
+      name: chainEvents.name,
+      jobId: chainEvents.jobId,
+    })
     .from(chainEvents)
     .where(
       and(
         eq(chainEvents.contract, contract),
         gt(chainEvents.blockNumber, after),
         lte(chainEvents.blockNumber, upTo),
+        sql`exists (select 1 from leases where leases.chain_job_id = ${chainEvents.jobId})`,
       ),
     )
     .orderBy(chainEvents.blockNumber, chainEvents.logIndex);
-  return rows;
 }
 
 export async function noteApply(tx: Executor, blockHash: string, logIndex: number, note: string) {
