@@ -1,5 +1,14 @@
 import "server-only";
-import type { Address, Block, Log, PublicClient } from "viem";
+import {
+  type Address,
+  BaseError,
+  type Block,
+  HttpRequestError,
+  type Log,
+  type PublicClient,
+  RpcRequestError,
+  TimeoutError,
+} from "viem";
 import type { Db } from "@/db/client";
 import {
   type Cursor,
@@ -47,6 +56,41 @@ export class InconsistentAnswerError extends Error {
   override name = "InconsistentAnswerError";
 }
 
+/** An RPC call failed (the node is down, slow, or answered with an error): retry. */
+export class RpcFailure extends Error {
+  override name = "RpcFailure";
+}
+
+/** viem quotes a plain-text error body as a JSON string. */
+function unquoted(text: string): string {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "string" ? v : text;
+  } catch {
+    return text;
+  }
+}
+
+/** What went wrong with an RPC call, in a few words (viem's own messages span many lines). */
+export function rpcFault(error: unknown): string {
+  if (!(error instanceof BaseError)) {
+    return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+  }
+  if (error.walk((e) => e instanceof TimeoutError)) return "the node did not answer in time";
+  const rpc = error.walk((e) => e instanceof RpcRequestError) as RpcRequestError | null;
+  if (rpc) return `the node answered with error ${rpc.code}: ${rpc.details}`;
+  const http = error.walk((e) => e instanceof HttpRequestError) as HttpRequestError | null;
+  if (http?.status) return `HTTP ${http.status}${http.details ? ` ${unquoted(http.details)}` : ""}`;
+  const deepest = error.walk() as Error;
+  return `${error.shortMessage}${deepest !== error && deepest?.message ? ` (${deepest.message.split("\n")[0]})` : ""}`;
+}
+
+/** What a caller may watch of the indexer's work (tests and tracing). */
+export type IndexerHooks = {
+  /** Called inside each chunk's transaction, once it is open. */
+  onTransaction?: (blocks: { from: bigint; to: bigint }) => void;
+};
+
 export type TickResult = {
   /** The cursor reached the head. */
   caughtUp: boolean;
@@ -88,23 +132,39 @@ export class Indexer {
     private readonly db: Db,
     private readonly client: PublicClient,
     readonly config: IndexerConfig,
+    private readonly hooks: IndexerHooks = {},
   ) {
     this.contract = config.contract.toLowerCase();
   }
 
+  /** Runs one RPC call; a failure names the call and says in one line what went wrong. */
+  private async rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw new RpcFailure(`${what} failed: ${rpcFault(error)}`, { cause: error });
+    }
+  }
+
   private async block(number: bigint): Promise<Header> {
-    return header(await this.client.getBlock({ blockNumber: number }));
+    return header(
+      await this.rpc(`eth_getBlockByNumber(${number})`, () =>
+        this.client.getBlock({ blockNumber: number }),
+      ),
+    );
   }
 
   /** Checks the chain against the configuration and the stored cursor (once per start). */
   async check(): Promise<void> {
-    const chainId = await this.client.getChainId();
+    const chainId = await this.rpc("eth_chainId", () => this.client.getChainId());
     if (chainId !== this.config.chainId) {
       throw new ChainMismatchError(
         `the RPC endpoint serves chain id ${chainId}, but the app is configured for ${this.config.chainId} (NEXT_PUBLIC_CHAIN, NEXT_PUBLIC_RPC_URL)`,
       );
     }
-    const code = await this.client.getCode({ address: this.config.contract });
+    const code = await this.rpc("eth_getCode", () =>
+      this.client.getCode({ address: this.config.contract }),
+    );
     if (!code || code === "0x") {
       throw new ChainMismatchError(
         `no contract at ${this.config.contract} on chain ${chainId} (NEXT_PUBLIC_MARKET_ADDRESS)`,
@@ -153,7 +213,9 @@ export class Indexer {
   /** One step: a rollback when a remembered block was replaced, else the next chunk. */
   async tick(): Promise<TickResult> {
     if (!this.checked) await this.check();
-    const head = await this.client.getBlockNumber({ cacheTime: 0 });
+    const head = await this.rpc("eth_blockNumber", () =>
+      this.client.getBlockNumber({ cacheTime: 0 }),
+    );
     const cursor = await this.cursor();
     if (cursor.blockNumber >= 0n) {
       const now = cursor.blockNumber <= head ? await this.block(cursor.blockNumber) : undefined;
@@ -170,11 +232,9 @@ export class Indexer {
       return { caughtUp: true, events: moved, head, cursor: cursor.blockNumber, rolledBack: 0 };
     }
     const unconfirmedFrom = head - BigInt(this.config.confirmations) + 1n;
-    const logs = await this.client.getLogs({
-      address: this.config.contract,
-      fromBlock: from,
-      toBlock: to,
-    });
+    const logs = await this.rpc(`eth_getLogs for blocks ${from}..${to}`, () =>
+      this.client.getLogs({ address: this.config.contract, fromBlock: from, toBlock: to }),
+    );
     // Headers of the blocks inside the confirmation depth (to check and remember them), of the
     // chunk's last block (the cursor), and of blocks whose logs lack blockTimestamp.
     const wanted = new Set<bigint>([to]);
@@ -208,11 +268,13 @@ export class Indexer {
       const n = log.blockNumber;
       const i = log.logIndex;
       if (n === null || i === null || n < from || n > to) {
-        throw new InconsistentAnswerError(`getLogs(${from}..${to}) returned a log of block ${n}`);
+        throw new InconsistentAnswerError(
+          `eth_getLogs for blocks ${from}..${to} returned a log of block ${n}`,
+        );
       }
       if (n < previous[0] || (n === previous[0] && i <= previous[1])) {
         throw new InconsistentAnswerError(
-          `getLogs(${from}..${to}) returned logs out of order (block ${n} log ${i} after block ${previous[0]} log ${previous[1]})`,
+          `eth_getLogs for blocks ${from}..${to} returned logs out of order (block ${n} log ${i} after block ${previous[0]} log ${previous[1]})`,
         );
       }
       previous = [n, i];
@@ -264,6 +326,7 @@ export class Indexer {
       return 0;
     }
     const { stored, released } = await transaction(this.db, async (tx) => {
+      this.hooks.onTransaction?.({ from: cursor.blockNumber + 1n, to });
       const fresh = await insertEvents(tx, this.contract, events);
       if (fresh.length > 0) {
         const market = await loadMarket(tx, this.contract);

@@ -4,12 +4,37 @@ import type { Db } from "@/db/client";
 import { type ProcessLock, processLock } from "@/db/locks";
 import { chainConfig, type Env, env } from "@/lib/env";
 import { describeError } from "@/lib/log";
-import { ChainMismatchError, Indexer, type IndexerConfig, type TickResult } from "./indexer";
+import { UndecodableLogError } from "./events";
+import {
+  ChainMismatchError,
+  InconsistentAnswerError,
+  Indexer,
+  type IndexerConfig,
+  type IndexerHooks,
+  RpcFailure,
+  type TickResult,
+} from "./indexer";
 
 /** How long a process that does not hold the lock waits before trying again. */
 const LOCK_RETRY_MS = 2_000;
-/** The longest pause between retries after failures. */
-const MAX_BACKOFF_MS = 30_000;
+
+/** The pause after a failure: `firstMs`, doubled after each failure in a row, up to `maxMs`. */
+export type Backoff = { firstMs: number; maxMs: number };
+const BACKOFF: Backoff = { firstMs: 500, maxMs: 30_000 };
+
+const formatMs = (ms: number) => (ms < 1_000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** One line that says what failed; a database error keeps its class and code. */
+function failureLine(error: unknown): string {
+  if (
+    error instanceof RpcFailure ||
+    error instanceof InconsistentAnswerError ||
+    error instanceof UndecodableLogError
+  ) {
+    return error.message;
+  }
+  return describeError(error).split("\n")[0] ?? String(error);
+}
 
 /** The indexer's settings from the environment, or why it cannot run. */
 export function indexerSettings(
@@ -41,11 +66,15 @@ export function indexerSettings(
   };
 }
 
-export function rpcClient(rpcUrl: string): PublicClient {
+export function rpcClient(rpcUrl: string, options: { timeoutMs?: number } = {}): PublicClient {
   // Batched: the block headers of a chunk go in one request. No retries here: the loop retries
   // with backoff and says so.
   return createPublicClient({
-    transport: http(rpcUrl, { batch: { wait: 0 }, retryCount: 0, timeout: 15_000 }),
+    transport: http(rpcUrl, {
+      batch: { wait: 0 },
+      retryCount: 0,
+      timeout: options.timeoutMs ?? 15_000,
+    }),
   }) as PublicClient;
 }
 
@@ -86,8 +115,12 @@ export function runIndexer(options: {
   lock: ProcessLock;
   pollMs: number;
   onTick?: (result: TickResult) => void;
+  hooks?: IndexerHooks;
+  /** Default: 0.5 s doubling up to 30 s. */
+  backoff?: Backoff;
 }): RunningIndexer {
   const { db, config, client, lock, pollMs } = options;
+  const backoff = options.backoff ?? BACKOFF;
   const state: Pause = { stopped: false };
   let reachedHead: () => void = () => undefined;
   const caughtUp = new Promise<void>((resolve) => {
@@ -107,7 +140,7 @@ export function runIndexer(options: {
           await sleep(LOCK_RETRY_MS, state);
           continue;
         }
-        indexer = new Indexer(db, client, config);
+        indexer = new Indexer(db, client, config, options.hooks);
         console.info(
           `indexer: indexing ComputeMarket ${config.contract} on chain ${config.chainId} (${config.confirmations} confirmations)`,
         );
@@ -128,9 +161,9 @@ export function runIndexer(options: {
           break;
         }
         failures++;
-        const pause = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures, 10));
+        const pause = Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(failures - 1, 20));
         console.warn(
-          `indexer: ${describeError(error).split("\n")[0]}; retrying in ${(pause / 1000).toFixed(1)} s (failure ${failures})`,
+          `indexer: ${failureLine(error)}; retrying in ${formatMs(pause)} (failure ${failures})`,
         );
         await sleep(pause, state);
       }
@@ -150,7 +183,11 @@ export function runIndexer(options: {
 }
 
 /** The indexer as configured by the environment, or null (with the reason logged). */
-export function startIndexerFromEnv(db: Db, e: Env = env()): RunningIndexer | null {
+export function startIndexerFromEnv(
+  db: Db,
+  e: Env = env(),
+  watch: Pick<Parameters<typeof runIndexer>[0], "onTick" | "hooks"> = {},
+): RunningIndexer | null {
   const settings = indexerSettings(e);
   if ("off" in settings) {
     console.warn(`indexer: off: ${settings.off}`);
@@ -162,5 +199,6 @@ export function startIndexerFromEnv(db: Db, e: Env = env()): RunningIndexer | nu
     client: rpcClient(settings.rpcUrl),
     lock: processLock("gpu-market:indexer", e.DATABASE_URL),
     pollMs: settings.pollMs,
+    ...watch,
   });
 }
