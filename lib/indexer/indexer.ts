@@ -137,6 +137,12 @@ export class Indexer {
     this.contract = config.contract.toLowerCase();
   }
 
+  private fetchLogs(from: bigint, to: bigint): Promise<Log[]> {
+    return this.rpc(`eth_getLogs for blocks ${from}..${to}`, () =>
+      this.client.getLogs({ address: this.config.contract, fromBlock: from, toBlock: to }),
+    );
+  }
+
   /** Runs one RPC call; a failure names the call and says in one line what went wrong. */
   private async rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
@@ -217,38 +223,50 @@ export class Indexer {
       this.client.getBlockNumber({ cacheTime: 0 }),
     );
     const cursor = await this.cursor();
-    if (cursor.blockNumber >= 0n) {
-      const now = cursor.blockNumber <= head ? await this.block(cursor.blockNumber) : undefined;
-      if (now?.hash !== cursor.blockHash) return this.rollBack(cursor, head);
-    }
+    // The cursor's block as the chain has it now: another hash (or none) is a reorg.
+    const cursorBlock = () =>
+      cursor.blockNumber >= 0n && cursor.blockNumber <= head
+        ? this.block(cursor.blockNumber)
+        : undefined;
+    const replaced = (now: Header | undefined) =>
+      cursor.blockNumber >= 0n && now?.hash !== cursor.blockHash;
     const from = cursor.blockNumber + 1n;
     const to =
       head < from + BigInt(this.config.chunkBlocks) - 1n
         ? head
         : from + BigInt(this.config.chunkBlocks) - 1n;
     if (to < from) {
+      if (replaced(await cursorBlock())) return this.rollBack(cursor, head);
       // Nothing new; the confirmed cursor may still move as blocks pile up on top.
       const moved = await this.commit(cursor, head, [], [], cursor.blockNumber, cursor.blockHash);
       return { caughtUp: true, events: moved, head, cursor: cursor.blockNumber, rolledBack: 0 };
     }
     const unconfirmedFrom = head - BigInt(this.config.confirmations) + 1n;
-    const logs = await this.rpc(`eth_getLogs for blocks ${from}..${to}`, () =>
-      this.client.getLogs({ address: this.config.contract, fromBlock: from, toBlock: to }),
-    );
     // Headers of the blocks inside the confirmation depth (to check and remember them), of the
     // chunk's last block (the cursor), and of blocks whose logs lack blockTimestamp.
+    const headers = new Map<bigint, Header>();
+    const fetchHeaders = (numbers: Iterable<bigint>) =>
+      Promise.all([...numbers].map(async (n) => headers.set(n, await this.block(n))));
     const wanted = new Set<bigint>([to]);
     for (let n = from > unconfirmedFrom ? from : unconfirmedFrom; n <= to; n++) wanted.add(n);
-    for (const log of logs) {
-      if (
-        (log as Log & { blockTimestamp?: unknown }).blockTimestamp == null &&
-        log.blockNumber !== null
-      ) {
-        wanted.add(log.blockNumber);
-      }
-    }
-    const headers = new Map<bigint, Header>();
-    await Promise.all([...wanted].map(async (n) => headers.set(n, await this.block(n))));
+    // Asked together, so the client sends them in one batch (one round trip to the node): the
+    // logs are checked against the headers whichever the node read first. When the whole batch
+    // fails (an HTTP error, no answer), the line names the logs.
+    const [nowAsked, logsAsked, headersAsked] = await Promise.allSettled([
+      cursorBlock(),
+      this.fetchLogs(from, to),
+      fetchHeaders(wanted),
+    ]);
+    for (const r of [logsAsked, nowAsked, headersAsked])
+      if (r.status === "rejected") throw r.reason;
+    const now = (nowAsked as PromiseFulfilledResult<Header | undefined>).value;
+    const logs = (logsAsked as PromiseFulfilledResult<Log[]>).value;
+    if (replaced(now)) return this.rollBack(cursor, head);
+    const untimed = logs
+      .filter((log) => (log as Log & { blockTimestamp?: unknown }).blockTimestamp == null)
+      .map((log) => log.blockNumber)
+      .filter((n): n is bigint => n !== null && !headers.has(n));
+    if (untimed.length > 0) await fetchHeaders(new Set(untimed));
     const events = this.decode(logs, from, to, headers);
     this.checkLinks(cursor, headers, unconfirmedFrom, to);
     const last = headers.get(to) as Header;

@@ -105,7 +105,7 @@ const sleep = (ms: number, state: Pause) =>
 /**
  * Runs the indexer until stopped: only while this process holds the lock (so several app
  * servers on one Postgres index once, and another takes over when the holder dies), one step
- * after another, pausing `pollMs` when caught up. A failure is logged in one line and retried
+ * after another, pausing `pollMs` once a step finds nothing new. A failure is logged in one line and retried
  * with a growing pause; a configuration that does not match the chain stops it with the reason.
  */
 export function runIndexer(options: {
@@ -130,6 +130,7 @@ export function runIndexer(options: {
     let reason: string | null = null;
     let indexer: Indexer | null = null;
     let failures = 0;
+    let lastCursor: bigint | undefined;
     while (!state.stopped) {
       if (!indexer || lock.lost()) {
         if (indexer) {
@@ -150,10 +151,11 @@ export function runIndexer(options: {
         options.onTick?.(result);
         if (failures > 0) console.info("indexer: recovered");
         failures = 0;
-        if (result.caughtUp) {
-          reachedHead();
-          await sleep(pollMs, state);
-        }
+        if (result.caughtUp) reachedHead();
+        // Waits only once a step found nothing new: blocks that came while a step ran are
+        // asked for at once, so an event shows in about one step, not one poll, after its block.
+        if (result.caughtUp && result.cursor === lastCursor) await sleep(pollMs, state);
+        lastCursor = result.cursor;
       } catch (error) {
         if (error instanceof ChainMismatchError) {
           console.error(`indexer: not started: ${error.message}`);
