@@ -1,7 +1,9 @@
+import { readdirSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { pgTable, serial } from "drizzle-orm/pg-core";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DbHandle, queryRows } from "./client";
+import { type DbHandle, migrationsFolder, openDb, queryRows } from "./client";
 import { siweNonces, uint256, users } from "./schema";
 import { createTestDb, testDriver } from "./testing";
 
@@ -52,5 +54,36 @@ describe(`database on ${testDriver()}`, () => {
       sql`select sum(wei)::text as total from amount_roundtrip where wei < ${(2n ** 256n - 1n).toString()}`,
     );
     expect(sum?.total).toBe((2n ** 64n + 1n + 2n ** 255n + 12345678901234567890n).toString());
+  });
+});
+
+describe.skipIf(testDriver() !== "postgres")("servers starting together on a new database", () => {
+  it("migrate one after another: every opener succeeds and the migrations run once", async () => {
+    const serverUrl = process.env.DATABASE_URL as string;
+    const name = `test_race_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    try {
+      const opened = await Promise.allSettled(
+        [1, 2, 3, 4].map(() => openDb({ driver: "postgres", url: url.toString(), poolSize: 2 })),
+      );
+      const failures = opened.filter((o) => o.status === "rejected");
+      expect(failures.map((f) => String((f as PromiseRejectedResult).reason))).toEqual([]);
+      const handles = opened.map((o) => (o as PromiseFulfilledResult<DbHandle>).value);
+      const [applied] = await queryRows<{ n: number }>(
+        handles[0]?.db as DbHandle["db"],
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
+      expect(applied?.n).toBe(
+        readdirSync(migrationsFolder).filter((f) => f.endsWith(".sql")).length,
+      );
+      await Promise.all(handles.map((h) => h.close()));
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });

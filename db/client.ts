@@ -37,11 +37,18 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
     // reported here; without a listener it would crash the process. The pool replaces it.
     pool.on("error", (error) => logWarning("postgres: idle connection closed", error));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
+    // Servers starting together on one database migrate one after another: each holds an
+    // advisory lock on a connection of its own while it migrates (closing it frees the lock).
+    const lock = new pg.Client({ connectionString: options.url });
     try {
+      await lock.connect();
+      await lock.query("select pg_advisory_lock(hashtext('gpu-market:migrations'))");
       await migratePg(db as never, { migrationsFolder });
     } catch (error) {
       await pool.end();
       throw error;
+    } finally {
+      await lock.end().catch(() => undefined);
     }
     return { db, driver: "postgres", close: () => pool.end() };
   }
