@@ -18,6 +18,10 @@ export function offer(over: Partial<MatchOffer> = {}): MatchOffer {
     providerOnline: true,
     reliabilityBps: 10_000,
     createdAt: 0,
+    // 1,000 ETH free: no fixture job comes near its collateral unless a test says so.
+    freeStakeWei: 10n ** 21n,
+    stakeMeetsMinimum: true,
+    collateralBps: 1_000,
     ...over,
   };
 }

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { type Address, getAddress, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { type Db, queryRows } from "@/db/client";
+import { recordStakeForSeed } from "@/db/queries/chain/seed-stake";
 import type { Session } from "@/lib/auth/session";
 import { createOfferInput, registerProviderInput, submitJobInput } from "@/lib/market/schemas";
 import { listOffer } from "./offers/offers";
@@ -22,7 +23,19 @@ export function testKey(n: number): Hex {
   return `0x${(0xabc000 + n).toString(16).padStart(64, "0")}` as Hex;
 }
 
-export async function seedProvider(db: Db, n: number, region = "us-east") {
+/** What a seeded provider stakes unless a test says otherwise: 100 ETH, far above any test job's collateral. */
+export const SEED_STAKE_WEI = 100n * 10n ** 18n;
+
+/**
+ * A registered provider with a local quote signer and its stake recorded as the indexer would
+ * after it staked on chain (`stakeWei`, nothing locked): without that it is never matched.
+ */
+export async function seedProvider(
+  db: Db,
+  n: number,
+  region = "us-east",
+  { stakeWei = SEED_STAKE_WEI }: { stakeWei?: bigint } = {},
+) {
   const key = testKey(n);
   const signer = registerLocalSigner(key);
   const address = wallet(0x1000 + n);
@@ -31,6 +44,7 @@ export async function seedProvider(db: Db, n: number, region = "us-east") {
     address,
     registerProviderInput.parse({ name: `provider ${n}`, region, signerAddress: signer.address }),
   );
+  await recordStakeForSeed(db, [{ address, stake: stakeWei, signer: signer.address }]);
   return { provider, address, signer, signerAccount: privateKeyToAccount(key) };
 }
 

@@ -16,6 +16,7 @@ import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { openDb, queryRows } from "@/db/client";
+import { recordStakeForSeed } from "@/db/queries/chain/seed-stake";
 import { offers, providers, users } from "@/db/schema";
 import type { SubmitJobInput } from "@/lib/market/schemas";
 import { matchQuality, optimalSurplus } from "@/lib/matching/quality";
@@ -60,6 +61,13 @@ async function seed(db: Awaited<ReturnType<typeof openDb>>["db"]) {
       })),
     )
     .returning({ id: providers.id });
+  // Their stake as the indexer records it after they staked on chain: 100 ETH each, which a
+  // provider's whole capacity at these asks (about 8 ETH of collateral at most) never exhausts,
+  // so the run measures the matching with stake checked, not a market short of stake.
+  await recordStakeForSeed(
+    db,
+    providerAddrs.map((address) => ({ address, stake: 100n * 10n ** 18n, signer: address })),
+  );
   // Supply sized to demand (about 140k GPUs for about 130k asked), so the run measures matches
   // rather than a market that sold out early.
   const offerRows = makeOffers(OFFERS, 7919, {

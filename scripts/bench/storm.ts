@@ -166,6 +166,8 @@ async function worker(url: string) {
 
 async function seed(db: Db) {
   for (let n = 1; n <= PROVIDERS; n++) {
+    // With 100 ETH of stake recorded as the indexer would (seedProvider): more than the
+    // collateral of every job its GPUs can hold, so stake never decides the storm's placements.
     const p = await seedProvider(db, n);
     for (const model of MODELS) {
       await seedOffer(db, p.address, {

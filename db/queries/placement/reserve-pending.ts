@@ -2,6 +2,7 @@ import "server-only";
 import type { Executor } from "@/db/client";
 import { offersChanged } from "../offer-changes";
 import { prepared, runPrepared } from "../util";
+import { stakesChanged } from "./provider-stakes";
 import { type Reservation, reservationColumns, reservationRecord } from "./records";
 
 /**
@@ -87,6 +88,8 @@ export async function reservePending(
   wait: boolean,
 ): Promise<ReserveOutcome> {
   offersChanged([r.offer.market]);
+  // A lease written outside the submit batches: its collateral is not in their copy of stake.
+  stakesChanged();
   const [row] = await runPrepared<{ pending: number; reserved: number }>(
     executor,
     wait ? reserveWaiting : reserveSkippingLocked,

@@ -100,6 +100,7 @@ const writeBatchStatement = prepared(
              (select coalesce(json_agg(json_build_object('offer', t.offer_id, 'gpus', t.gpus)), '[]')
               from gpus_taken t) end as took,
            case when b.n = 0 then (select min(t.xmin::text) from offers_taken t) end as xid,
+           case when b.n = 0 then pg_current_xact_id()::text end as txid,
            case when b.n = 0 then (select coalesce(json_agg(market), '[]') from markets_moved) end
              as changed
     from batch_jobs b left join stored_jobs s on s.id = b.id order by b.n`,
@@ -125,6 +126,8 @@ export type BatchWrite = {
   took: Map<string, number>;
   /** The writing transaction's id (32-bit, as in xmin); null when it took no GPUs. */
   xid: string | null;
+  /** The same, 64-bit (`pg_current_xact_id()`), to tell whether a snapshot saw the write. */
+  txid: bigint | null;
 };
 
 /**
@@ -135,7 +138,8 @@ export type BatchWrite = {
  * and events. A job whose consumer already used its idempotency key is not written (`created`
  * false) and takes nothing. Keys must be distinct within a batch. `outcomes` are in the order of
  * `items`; `took` and `xid` let the batcher tell whether a read of the book already saw the takes
- * (the offers' new row versions carry `xid` as xmin). `marketVersions`: the versions the book was
+ * (the offers' new row versions carry `xid` as xmin), and `txid` whether a read of the providers'
+ * stake saw the new leases (their collateral). `marketVersions`: the versions the book was
  * read at, for the `verify` markets of jobs going in as pending.
  */
 export async function writeBatch(
@@ -155,6 +159,7 @@ export async function writeBatch(
     recheck: boolean;
     took: { offer: string; gpus: number }[] | null;
     xid: string | null;
+    txid: string | null;
     changed: string[] | null;
   }>(executor, writeBatchStatement, [
     JSON.stringify(records),
@@ -169,5 +174,6 @@ export async function writeBatch(
     changed: rows[0]?.changed ?? [],
     took: new Map((rows[0]?.took ?? []).map((t) => [t.offer, t.gpus])),
     xid: rows[0]?.xid ?? null,
+    txid: rows[0]?.txid ? BigInt(rows[0].txid) : null,
   };
 }

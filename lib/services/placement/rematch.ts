@@ -3,6 +3,8 @@ import type { Db } from "@/db/client";
 import { claimPendingJobs } from "@/db/queries/jobs";
 import type { LeaseRow } from "@/db/queries/leases";
 import { offersChanged } from "@/db/queries/offer-changes";
+import { liveMarketsOf } from "@/db/queries/offers";
+import { stakesChanged } from "@/db/queries/placement/provider-stakes";
 import { transaction } from "@/db/retry";
 import { gpuModel, marketParts } from "@/lib/market/gpu-catalog";
 import { placeJob } from "./place-job";
@@ -48,7 +50,28 @@ export async function rematchMarket(db: Db, market: string, budget = 50): Promis
 export async function capacityFreed(db: Db, markets: Iterable<string>): Promise<LeaseRow[]> {
   const freed = [...new Set(markets)];
   offersChanged(freed);
+  // Freed GPUs are often freed collateral too (a lease cancelled or expired unfunded).
+  stakesChanged();
   const placed: LeaseRow[] = [];
   for (const market of freed) placed.push(...(await rematchMarket(db, market)));
   return placed;
+}
+
+/**
+ * After a transaction that changed providers' stake as indexed (chain_providers: staked, unstake
+ * requested or withdrawn, collateral locked at funding or unlocked at settlement, slashed) or the
+ * market's parameters (chain_market: minimum stake, collateral share) has committed: free stake
+ * is a matching dimension, so the pending jobs of the markets where those providers have live
+ * offers (`providers`, addresses), or of every market (`params`), are offered the capacity, and
+ * the submit batcher's copy of those markets' book, which carries the stake, ends. The indexer
+ * calls it after such a commit. Returns the leases placed.
+ */
+export async function stakeChanged(
+  db: Db,
+  change: { providers?: Iterable<string>; params?: boolean },
+): Promise<LeaseRow[]> {
+  const addresses = [...new Set([...(change.providers ?? [])].map((a) => a.toLowerCase()))];
+  if (!change.params && addresses.length === 0) return [];
+  const markets = await liveMarketsOf(db, change.params ? undefined : addresses);
+  return capacityFreed(db, markets);
 }

@@ -13,22 +13,30 @@ export type PlannedSubmit = Waiting & {
   markets: readonly string[];
 };
 
-/** A planned batch: the submits to write now, and the GPUs they take per offer while in flight. */
-export type PlannedBatch = { writing: PlannedSubmit[]; holds: Map<string, number> };
+/**
+ * A planned batch: the submits to write now, the GPUs they take per offer while in flight, and
+ * the collateral they will lock per provider id.
+ */
+export type PlannedBatch = {
+  writing: PlannedSubmit[];
+  holds: Map<string, number>;
+  stakeHolds: Map<string, bigint>;
+};
 
 /**
  * Plans batches one at a time, in the order they arrive, each on the order book as the batches
  * before it left it: the copy (`book-copy.ts`) less what returned writes took, with the offers
- * that writes still in flight hold set aside (`holds`), as SKIP LOCKED would. A job that only a
- * held offer could take waits for the next batch, and so do the later jobs of its markets, which
+ * that writes still in flight hold set aside (`holds`), as SKIP LOCKED would, and the collateral
+ * they will lock taken off their providers' free stake (`stakeHolds`). A job that only a held
+ * offer could take waits for the next batch, and so do the later jobs of its markets, which
  * keeps arrival order.
  */
 export class BatchPlanner {
   readonly copy: BookCopy;
   /** The plan running now, if any: the next one starts when it ends. */
   private planning: Promise<unknown> = Promise.resolve();
-  /** The GPUs per offer each batch in flight plans to take. */
-  private inFlight = new Set<Map<string, number>>();
+  /** The batches in flight: the GPUs per offer and the collateral per provider each will take. */
+  private inFlight = new Set<PlannedBatch>();
   /** Submits waiting for writes in flight, and the markets they wait in. */
   private waiting: Waiting[] = [];
   private waitingMarkets = new Set<string>();
@@ -50,6 +58,7 @@ export class BatchPlanner {
       return { want, markets: marketsFor(want) };
     });
     const markets = [...new Set(jobs.flatMap((j) => j.markets))];
+    await this.copy.currentStakes();
     const stale = this.copy.stale(markets);
     if (stale.length > 0) await this.copy.read(stale);
     let plans = this.planOnCopy(jobs, markets);
@@ -64,6 +73,7 @@ export class BatchPlanner {
     }
     const writing: PlannedSubmit[] = [];
     const holds = new Map<string, number>();
+    const stakeHolds = new Map<string, bigint>();
     plans.forEach((plan, i) => {
       const w = batch[i] as Waiting;
       const jobMarkets = jobs[i]?.markets ?? [];
@@ -74,20 +84,27 @@ export class BatchPlanner {
       }
       if (plan.decided && plan.offer) {
         holds.set(plan.offer.id, (holds.get(plan.offer.id) ?? 0) + w.values.gpuCount);
+        addTo(stakeHolds, plan.offer.providerId, plan.collateral);
       }
       writing.push({ ...w, plan, markets: jobMarkets });
     });
-    if (writing.length > 0) this.inFlight.add(holds);
-    return { writing, holds };
+    const planned = { writing, holds, stakeHolds };
+    if (writing.length > 0) this.inFlight.add(planned);
+    return planned;
   }
 
   private planOnCopy(jobs: Parameters<typeof planBatch>[0], markets: readonly string[]) {
     const held = new Map<string, number>();
-    for (const holds of this.inFlight) {
-      for (const [id, gpus] of holds) held.set(id, (held.get(id) ?? 0) + gpus);
+    const heldStake = new Map<string, bigint>();
+    for (const batch of this.inFlight) {
+      for (const [id, gpus] of batch.holds) held.set(id, (held.get(id) ?? 0) + gpus);
+      for (const [provider, collateral] of batch.stakeHolds) {
+        addTo(heldStake, provider, collateral);
+      }
     }
     return planBatch(jobs, this.copy.book(markets), CANDIDATE_LIMITS, {
       busy: held,
+      busyStake: heldStake,
       waiting: this.waitingMarkets,
     });
   }
@@ -98,8 +115,15 @@ export class BatchPlanner {
    * submits that waited for it are returned, to go first in the queue.
    */
   landed(batch: PlannedBatch, write: BatchWrite | undefined): Waiting[] {
-    this.inFlight.delete(batch.holds);
-    this.copy.landed(write);
+    this.inFlight.delete(batch);
+    // The collateral of the jobs the write placed: funding them will lock it.
+    const stake = new Map<string, bigint>();
+    batch.writing.forEach(({ plan }, i) => {
+      if (plan.decided && plan.offer && write?.outcomes[i]?.reserved) {
+        addTo(stake, plan.offer.providerId, plan.collateral);
+      }
+    });
+    this.copy.landed(write, stake);
     if (write) {
       for (const market of write.changed) this.copy.drop(market);
       batch.writing.forEach(({ plan }, i) => {
@@ -119,4 +143,8 @@ export class BatchPlanner {
   versionsOf(markets: Iterable<string>) {
     return this.copy.versionsOf(markets);
   }
+}
+
+function addTo(map: Map<string, bigint>, key: string, amount: bigint) {
+  if (amount > 0n) map.set(key, (map.get(key) ?? 0n) + amount);
 }
