@@ -13,6 +13,7 @@ import type {
   chainProviders,
 } from "@/db/schema/chain";
 import { consumerOfJobId } from "@/lib/web3/job-id";
+import type { MarketParams } from "@/lib/web3/market-views";
 import type { MarketEvent } from "./events";
 
 export type JobState = typeof chainJobs.$inferSelect;
@@ -20,22 +21,15 @@ export type ProviderState = typeof chainProviders.$inferSelect;
 export type AccountState = typeof chainAccounts.$inferSelect;
 export type BalanceMove = typeof chainBalanceMoves.$inferSelect;
 
-/** The market's parameters and roles, from ParamsUpdated and the role events. */
-export type MarketState = {
+/**
+ * The market's parameters and roles, from ParamsUpdated and the role events: the contract's
+ * `params()` view (lib/web3/market-views.ts), with addresses as the index stores them.
+ */
+export type MarketState = Omit<MarketParams, "owner" | "arbiter" | "feeRecipient"> & {
   owner: string;
   arbiter: string;
   feeRecipient: string;
   paused: boolean;
-  feeBps: number;
-  minStake: bigint;
-  unstakeCooldown: bigint;
-  challengeWindow: bigint;
-  startGraceSeconds: bigint;
-  maxJobSeconds: bigint;
-  disputeTimeout: bigint;
-  collateralBps: number;
-  noShowSlashBps: number;
-  disputeDefaultPayBps: number;
 };
 
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
