@@ -4,6 +4,15 @@ import type { Db } from "@/db/client";
 import { type ProcessLock, processLock } from "@/db/locks";
 import { chainConfig, type Env, env } from "@/lib/env";
 import { describeError } from "@/lib/log";
+import {
+  type Backoff,
+  backoffMs,
+  DEFAULT_BACKOFF,
+  formatMs,
+  type Pause,
+  sleep,
+  stopLoop,
+} from "@/lib/loop-pause";
 import { UndecodableLogError } from "./events";
 import {
   ChainMismatchError,
@@ -17,12 +26,6 @@ import {
 
 /** How long a process that does not hold the lock waits before trying again. */
 const LOCK_RETRY_MS = 2_000;
-
-/** The pause after a failure: `firstMs`, doubled after each failure in a row, up to `maxMs`. */
-export type Backoff = { firstMs: number; maxMs: number };
-const BACKOFF: Backoff = { firstMs: 500, maxMs: 30_000 };
-
-const formatMs = (ms: number) => (ms < 1_000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /** One line that says what failed; a database error keeps its class and code. */
 function failureLine(error: unknown): string {
@@ -87,21 +90,6 @@ export type RunningIndexer = {
   ended: Promise<string | null>;
 };
 
-type Pause = { stopped: boolean; wake?: () => void };
-
-/** Waits `ms`, or less when stopped meanwhile. */
-const sleep = (ms: number, state: Pause) =>
-  new Promise<void>((resolve) => {
-    if (state.stopped) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      state.wake = undefined;
-      resolve();
-    }
-    state.wake = done;
-  });
-
 /**
  * Runs the indexer until stopped: only while this process holds the lock (so several app
  * servers on one Postgres index once, and another takes over when the holder dies), one step
@@ -120,7 +108,7 @@ export function runIndexer(options: {
   backoff?: Backoff;
 }): RunningIndexer {
   const { db, config, client, lock, pollMs } = options;
-  const backoff = options.backoff ?? BACKOFF;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const state: Pause = { stopped: false };
   let reachedHead: () => void = () => undefined;
   const caughtUp = new Promise<void>((resolve) => {
@@ -163,7 +151,7 @@ export function runIndexer(options: {
           break;
         }
         failures++;
-        const pause = Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(failures - 1, 20));
+        const pause = backoffMs(backoff, failures);
         console.warn(
           `indexer: ${failureLine(error)}; retrying in ${formatMs(pause)} (failure ${failures})`,
         );
@@ -175,8 +163,7 @@ export function runIndexer(options: {
   })();
   return {
     async stop() {
-      state.stopped = true;
-      state.wake?.();
+      stopLoop(state);
       await loop;
     },
     caughtUp: () => caughtUp,
