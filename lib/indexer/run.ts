@@ -13,6 +13,7 @@ import {
   sleep,
   stopLoop,
 } from "@/lib/loop-pause";
+import { stakeChanged } from "@/lib/services/placement/rematch";
 import { UndecodableLogError } from "./events";
 import {
   ChainMismatchError,
@@ -119,6 +120,7 @@ export function runIndexer(options: {
     let indexer: Indexer | null = null;
     let failures = 0;
     let lastCursor: bigint | undefined;
+    let rematchAll = false;
     while (!state.stopped) {
       if (!indexer || lock.lost()) {
         if (indexer) {
@@ -133,9 +135,16 @@ export function runIndexer(options: {
         console.info(
           `indexer: indexing ComputeMarket ${config.contract} on chain ${config.chainId} (${config.confirmations} confirmations)`,
         );
+        rematchAll = true;
       }
       try {
         const result = await indexer.tick();
+        // The re-match after a commit runs outside its transaction: a holder that died between
+        // the two left it undone. Each new holder offers every market to its pending jobs once.
+        if (rematchAll) {
+          await stakeChanged(db, { params: true });
+          rematchAll = false;
+        }
         options.onTick?.(result);
         if (failures > 0) console.info("indexer: recovered");
         failures = 0;

@@ -9,6 +9,8 @@ import { randomUUID } from "node:crypto";
 import { getAddress, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
+import { processLock } from "@/db/locks";
+import { recordStakeForSeed } from "@/db/queries/chain/seed-stake";
 import { jobById } from "@/db/queries/jobs";
 import { holdingLeaseOfJob, leaseById } from "@/db/queries/leases";
 import { createTestDb, testDriver } from "@/db/testing";
@@ -16,7 +18,7 @@ import { type Devnet, startDevnet } from "@/lib/devnet";
 import { DEFAULT_MARKET_PARAMS } from "@/lib/devnet/market-params";
 import { type Clients, clientsFor, marketOn } from "@/lib/devnet/test-helpers";
 import { Indexer } from "@/lib/indexer/indexer";
-import { rpcClient } from "@/lib/indexer/run";
+import { rpcClient, runIndexer } from "@/lib/indexer/run";
 import { registerProviderInput } from "@/lib/market/schemas";
 import { quoteTypedData } from "@/lib/web3/eip712";
 import { fundJobArgs, fundJobValue } from "@/lib/web3/fund-job";
@@ -42,16 +44,16 @@ let exact: Clients;
 let short: Clients;
 let consumer: Clients;
 
-function indexer() {
-  return new Indexer(handle.db, rpcClient(devnet.url), {
-    chainId: devnet.chainId,
-    contract: devnet.contractAddress,
-    startBlock: 0n,
-    confirmations: 0,
-    chunkBlocks: 1000,
-    mayReset: true,
-  });
-}
+const indexerConfig = () => ({
+  chainId: devnet.chainId,
+  contract: devnet.contractAddress,
+  startBlock: 0n,
+  confirmations: 0,
+  chunkBlocks: 1000,
+  mayReset: true,
+});
+
+const indexer = () => new Indexer(handle.db, rpcClient(devnet.url), indexerConfig());
 
 async function catchUp() {
   const ix = indexer();
@@ -192,5 +194,39 @@ describe(`stake in matching agrees with ComputeMarket on ${testDriver()}`, () =>
     expect(placed?.status).toBe("matched");
     // Only this provider offers that model: the lease is on its offer.
     expect((await holdingLeaseOfJob(handle.db, waiting.id))?.status).toBe("reserved");
+  });
+
+  it("a new holder of the indexer's lock places the jobs that a lost re-match left waiting", async () => {
+    const consumerAddress = consumer.account.address.toLowerCase();
+    const { job: waiting, lease } = await submitJob(handle.db, consumerAddress, job("a100-80gb"));
+    expect(lease).toBeUndefined();
+    // The index gains the stake, but the re-match that follows its commit never runs (the
+    // process died between the two): nothing places the job.
+    const onChain = await market.provider(consumer, short.account.address);
+    await recordStakeForSeed(handle.db, [
+      {
+        address: short.account.address,
+        stake: onChain.stake + COLLATERAL,
+        locked: onChain.locked,
+        signer: shortSigner.account.address,
+      },
+    ]);
+    expect((await jobById(handle.db, waiting.id))?.status).toBe("pending");
+
+    const running = runIndexer({
+      db: handle.db,
+      config: indexerConfig(),
+      client: rpcClient(devnet.url),
+      lock: processLock("stake-on-chain-indexer", undefined),
+      pollMs: 20,
+    });
+    try {
+      await running.caughtUp();
+      await expect
+        .poll(async () => (await jobById(handle.db, waiting.id))?.status, { timeout: 10_000 })
+        .toBe("matched");
+    } finally {
+      await running.stop();
+    }
   });
 });
