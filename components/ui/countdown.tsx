@@ -23,19 +23,23 @@ export function Countdown({
   to,
   ended = "passed",
   now: serverNow,
+  clockOffsetMs = 0,
 }: {
   to: Date | string;
   ended?: string;
   /** The time the server rendered at, so the first paint matches hydration. */
   now?: number;
+  /** How far the chain's clock runs ahead of this machine's (a devnet after time travel). */
+  clockOffsetMs?: number;
 }) {
   const target = new Date(to).getTime();
   const [now, setNow] = useState(serverNow ?? target);
   useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const tick = () => setNow(Date.now() + clockOffsetMs);
+    tick();
+    const timer = setInterval(tick, 1000);
     return () => clearInterval(timer);
-  }, []);
+  }, [clockOffsetMs]);
   const left = target - now;
   const absolute = new Date(target).toISOString().replace("T", " ").slice(0, 19);
   return (
