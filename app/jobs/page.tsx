@@ -57,7 +57,9 @@ export default async function JobsPage({
           Submit a job
         </Link>
       </div>
-      <h2 className="mt-3 mb-4 text-sm text-zinc-400">Signed in as {shortAddress(session.address)}</h2>
+      <h2 className="mt-3 mb-4 text-sm text-zinc-400">
+        Signed in as {shortAddress(session.address)}
+      </h2>
       <nav aria-label="Filter by status" className="mb-4 flex flex-wrap gap-1">
         {(Object.keys(jobFilters) as JobFilter[]).map((f) => (
           <Link
