@@ -3,142 +3,68 @@
  * contract WASM, the indexer, and the real CLI as a child process (process runtime, simulated
  * GPUs). A consumer's job is placed, quoted by the agent, funded on chain, started, run, its
  * logs streamed, its result uploaded and submitResult lands on chain; the consumer alone reads
- * logs and result. Then the agent is killed mid-job and restarted, and finishes the job.
+ * logs and result. Then: the agent killed mid-job and restarted; the server restarted mid-job;
+ * the agent stopped, and its provider marked offline.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { sql } from "drizzle-orm";
-import { type Hex, keccak256, parseEther } from "viem";
+import { keccak256 } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DbHandle, queryRows } from "@/db/client";
+import type { DbHandle } from "@/db/client";
 import { jobById } from "@/db/queries/jobs";
-import { leaseById } from "@/db/queries/leases";
+import { providerByAddress } from "@/db/queries/providers";
 import { createTestDb } from "@/db/testing";
-import { type Devnet, startDevnet } from "@/lib/devnet";
-import { type Clients, clientsFor, marketOn } from "@/lib/devnet/test-helpers";
-import { Indexer } from "@/lib/indexer/indexer";
-import { rpcClient } from "@/lib/indexer/run";
-import { registerProviderInput } from "@/lib/market/schemas";
-import { type AgentHttpServer, serveAgentApi } from "@/lib/services/agent/http-server";
+import { sweepAgents } from "@/lib/services/agent/heartbeat";
 import { jobOutput } from "@/lib/services/agent/job-output";
-import { agentTestDeps } from "@/lib/services/agent/testing";
-import { createApiKey, registerProvider } from "@/lib/services/providers/providers";
-import { quoteOfLease } from "@/lib/services/quotes/sign-lease";
+import { silenceMs } from "@/lib/services/agent/limits";
 import { submitJob } from "@/lib/services/submit/submit-job";
-import { parseJob, seedOffer } from "@/lib/services/testing";
-import { fundJobArgs, fundJobValue } from "@/lib/web3/fund-job";
-import { loadOrCreateSignerKey } from "./signer-key";
-import { type AgentProcess, eventually, spawnAgent } from "./testing";
+import { parseJob } from "@/lib/services/testing";
+import { type AgentMarket, startAgentMarket } from "./market-fixture";
+import { type AgentProcess, eventually } from "./testing";
 
-let devnet: Devnet;
 let handle: DbHandle;
-let server: AgentHttpServer;
-let market: ReturnType<typeof marketOn>;
-let provider: Clients;
-let consumer: Clients;
-let indexTimer: NodeJS.Timeout;
-let apiKey: string;
-let workDir: string;
+let m: AgentMarket;
 const agents: AgentProcess[] = [];
 
 function startAgent() {
-  const agent = spawnAgent([
-    "--server",
-    server.url,
-    "--api-key",
-    apiKey,
-    "--work-dir",
-    workDir,
-    "--simulate-gpus",
-    "2",
-    "--rpc-url",
-    devnet.url,
-    "--no-benchmark",
-  ]);
+  const agent = m.spawnAgent(["--simulate-gpus", "2", "--no-benchmark"]);
   agents.push(agent);
   return agent;
 }
 
+async function runningAgent() {
+  const live = agents.filter((a) => a.child.exitCode === null && a.child.signalCode === null);
+  const agent = live.at(-1) ?? startAgent();
+  await agent.waitFor(/waiting for leases/);
+  return agent;
+}
+
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
   handle = await createTestDb();
-  market = marketOn(devnet);
-  provider = clientsFor(devnet, 5);
-  consumer = clientsFor(devnet, 6);
-  workDir = mkdtempSync(path.join(os.tmpdir(), "agent-e2e-"));
-  // The signer key the agent will find (created as on its first run), registered on chain and here.
-  const { account: signer } = loadOrCreateSignerKey(path.join(workDir, "signer.key"));
-  await market.send(provider, "stake", [], parseEther("5"));
-  await market.send(provider, "setSigner", [signer.address]);
-  // Gas for acknowledgeStart and submitResult.
-  await provider.walletClient.sendTransaction({ to: signer.address, value: parseEther("1") });
-  const ix = new Indexer(handle.db, rpcClient(devnet.url), {
-    chainId: devnet.chainId,
-    contract: devnet.contractAddress,
-    startBlock: 0n,
-    confirmations: 0,
-    chunkBlocks: 1000,
-    mayReset: true,
-  });
-  let ticking = false;
-  indexTimer = setInterval(async () => {
-    if (ticking) return;
-    ticking = true;
-    await ix.tick().catch(() => undefined);
-    ticking = false;
-  }, 200);
-  const address = provider.account.address.toLowerCase();
-  await registerProvider(
-    handle.db,
-    address,
-    registerProviderInput.parse({
-      name: "agent box",
-      region: "us-east",
-      signerAddress: signer.address,
-    }),
-  );
-  await seedOffer(handle.db, address, { gpuModel: "h100-80gb", gpusTotal: 2 });
-  apiKey = (await createApiKey(handle.db, address, "e2e")).key;
-  server = await serveAgentApi(agentTestDeps(handle.db));
-  // The engine matches only providers whose stake the index shows.
-  await eventually(
-    () => queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from chain_providers`),
-    (rows) => (rows[0]?.n ?? 0) > 0,
-    30_000,
-    "the provider's stake indexed",
-  );
+  m = await startAgentMarket(handle);
 });
 
 afterAll(async () => {
   for (const agent of agents) agent.child.kill("SIGKILL");
   await Promise.all(agents.map((a) => a.exited));
-  clearInterval(indexTimer);
-  await server?.close();
+  await m?.stop();
   await handle?.close();
-  await devnet?.stop();
 });
 
-async function fundWhenQuoted(leaseId: string) {
-  const lease = await eventually(
-    () => leaseById(handle.db, leaseId),
-    (l) => l?.status === "quoted",
-    60_000,
-    "quoted by the agent",
+const consumerAddress = () => m.consumer.account.address.toLowerCase();
+
+async function placed(command: string, env: { name: string; value: string }[] = []) {
+  const { job, lease } = await submitJob(
+    handle.db,
+    consumerAddress(),
+    parseJob({ gpuModels: ["h100-80gb"], gpuCount: 1, maxHours: 1, env, command }),
   );
-  const quote = await quoteOfLease(handle.db, lease as NonNullable<typeof lease>);
-  if (!quote) throw new Error("no quote");
-  await market.send(consumer, "fundJob", fundJobArgs(quote), fundJobValue(quote.message));
-  return quote;
+  if (!lease) throw new Error("not placed");
+  return { job, lease };
 }
 
-async function chainJob(chainJobId: Hex) {
-  const [row] = await queryRows<{ status: string; result_hash: string | null }>(
-    handle.db,
-    sql`select status, result_hash from chain_jobs where job_id = ${chainJobId.toLowerCase()}`,
-  );
-  return row;
-}
+const logText = async (jobId: string) =>
+  (await jobOutput(handle.db, consumerAddress(), jobId)).logs.map((l) => l.text).join("");
 
 /** Processes running `sleep 600` (the first run of the restart test's job). */
 function runningSleeps(): number[] {
@@ -158,26 +84,15 @@ function runningSleeps(): number[] {
 
 describe("the provider's agent", () => {
   it("quotes, starts, runs and submits a consumer's job on chain; its logs and result reach the consumer alone", async () => {
-    const agent = startAgent();
-    await agent.waitFor(/waiting for leases/);
+    const agent = await runningAgent();
     expect(agent.output()).toContain("SIMULATED GPUs");
-    const consumerAddress = consumer.account.address.toLowerCase();
-    const { job, lease } = await submitJob(
-      handle.db,
-      consumerAddress,
-      parseJob({
-        gpuModels: ["h100-80gb"],
-        gpuCount: 1,
-        maxHours: 1,
-        env: [{ name: "GREETING", value: "hello from the job" }],
-        command:
-          'for i in 1 2 3; do echo "step $i: $GREETING"; done; echo \'{"answer":42}\' > "$OUTPUT_DIR/result.json"',
-      }),
+    const { job, lease } = await placed(
+      'for i in 1 2 3; do echo "step $i: $GREETING"; done; echo \'{"answer":42}\' > "$OUTPUT_DIR/result.json"',
+      [{ name: "GREETING", value: "hello from the job" }],
     );
-    if (!lease) throw new Error("not placed");
-    const quote = await fundWhenQuoted(lease.id);
+    const quote = await m.fundWhenQuoted(lease.id);
     const indexed = await eventually(
-      () => chainJob(quote.message.jobId),
+      () => m.chainJob(quote.message.jobId),
       (r) => r?.status === "submitted",
       90_000,
       "submitResult on chain",
@@ -192,7 +107,7 @@ describe("the provider's agent", () => {
     );
 
     const output = await eventually(
-      () => jobOutput(handle.db, consumerAddress, job.id),
+      () => jobOutput(handle.db, consumerAddress(), job.id),
       (o) => o.result?.submitTxHash != null,
       30_000,
       "submit reported",
@@ -210,27 +125,15 @@ describe("the provider's agent", () => {
   });
 
   it("a restarted agent finds the job it was running and finishes it", async () => {
-    const agent = agents.at(-1) ?? startAgent();
-    await agent.waitFor(/waiting for leases/);
-    const consumerAddress = consumer.account.address.toLowerCase();
-    const { job, lease } = await submitJob(
-      handle.db,
-      consumerAddress,
-      parseJob({
-        gpuModels: ["h100-80gb"],
-        gpuCount: 1,
-        maxHours: 1,
-        env: [],
-        command:
-          'echo started; if [ -f "$HOME/first-run" ]; then echo second run; else touch "$HOME/first-run"; sleep 600; fi; echo done > "$OUTPUT_DIR/result"',
-      }),
+    const agent = await runningAgent();
+    const { job, lease } = await placed(
+      'echo started; if [ -f "$HOME/first-run" ]; then echo second run; else touch "$HOME/first-run"; sleep 600; fi; echo done > "$OUTPUT_DIR/result"',
     );
-    if (!lease) throw new Error("not placed");
-    const quote = await fundWhenQuoted(lease.id);
+    const quote = await m.fundWhenQuoted(lease.id);
     await agent.waitFor(new RegExp(`job ${job.id}: running`), 60_000);
     // Killed once the job is inside its first run's long sleep.
     await eventually(
-      async () => existsSync(path.join(workDir, "jobs", job.id, "first-run")),
+      async () => existsSync(path.join(m.workDir, "jobs", job.id, "first-run")),
       Boolean,
       30_000,
       "first run under way",
@@ -240,17 +143,67 @@ describe("the provider's agent", () => {
     const again = startAgent();
     await again.waitFor(/resuming 1 job/, 60_000);
     const indexed = await eventually(
-      () => chainJob(quote.message.jobId),
+      () => m.chainJob(quote.message.jobId),
       (r) => r?.status === "submitted",
       90_000,
       "submitResult after the restart",
     );
     expect(indexed?.result_hash).toBe(keccak256(new TextEncoder().encode("done\n")));
-    const output = await jobOutput(handle.db, consumerAddress, job.id);
-    const text = output.logs.map((l) => l.text).join("");
+    const text = await logText(job.id);
     expect(text).toContain("restarted; running the job again (run 2)");
     expect(text).toContain("second run");
     // The first run's process, orphaned by the kill, was stopped by the restarted agent.
     expect(runningSleeps()).toEqual([]);
+  });
+
+  it("loses nothing when the server restarts while a job runs", async () => {
+    const agent = await runningAgent();
+    const { job, lease } = await placed(
+      'echo before; sleep 3; echo after; echo kept > "$OUTPUT_DIR/result"',
+    );
+    const quote = await m.fundWhenQuoted(lease.id);
+    await agent.waitFor(new RegExp(`job ${job.id}: running`), 60_000);
+    // Down for the rest of the job: its last output and its result meet a closed port.
+    await m.restartServer(5_000);
+    const indexed = await eventually(
+      () => m.chainJob(quote.message.jobId),
+      (r) => r?.status === "submitted",
+      90_000,
+      "submitResult after the server restart",
+    );
+    expect(indexed?.result_hash).toBe(keccak256(new TextEncoder().encode("kept\n")));
+    const output = await eventually(
+      () => jobOutput(handle.db, consumerAddress(), job.id),
+      (o) => o.result?.submitTxHash != null,
+      60_000,
+      "submit reported",
+    );
+    const text = output.logs.map((l) => l.text).join("");
+    expect(text).toContain("before");
+    expect(text).toContain("after");
+  });
+
+  it("Ctrl-C finishes and submits the running job, then stops; the silent agent's provider goes offline, and online when it returns", async () => {
+    const agent = await runningAgent();
+    const { job, lease } = await placed('sleep 2; echo finished > "$OUTPUT_DIR/result"');
+    const quote = await m.fundWhenQuoted(lease.id);
+    await agent.waitFor(new RegExp(`job ${job.id}: running`), 60_000);
+    agent.child.kill("SIGINT");
+    expect(await agent.exited).toBe(0);
+    expect(agent.output()).toContain("stopping: no new leases; finishing 1 running job(s)");
+    const indexed = await eventually(
+      () => m.chainJob(quote.message.jobId),
+      (r) => r?.status === "submitted",
+      60_000,
+      "submitResult before stopping",
+    );
+    expect(indexed?.result_hash).toBe(keccak256(new TextEncoder().encode("finished\n")));
+
+    const address = m.provider.account.address.toLowerCase();
+    await sweepAgents(handle.db, new Date(Date.now() + silenceMs() + 1_000));
+    expect((await providerByAddress(handle.db, address))?.status).toBe("offline");
+    const back = startAgent();
+    await back.waitFor(/waiting for leases/);
+    expect((await providerByAddress(handle.db, address))?.status).toBe("online");
   });
 });

@@ -1,7 +1,15 @@
+import { ApiError } from "./api-client";
+
+/** A refusal (4xx other than 429) is final; anything else (server down, 5xx) is worth a retry. */
+function retryable(error: unknown): boolean {
+  return !(error instanceof ApiError) || error.status >= 500 || error.status === 429;
+}
+
 /**
  * A job's output on its way to the server: gathered, sent about once a second in chunks under
- * the server's 64 KiB limit, one request at a time, in order. A chunk the server refuses (its
- * per-job cap) stops the stream; the job goes on.
+ * the server's 64 KiB limit, one request at a time, in order. While the server is unreachable a
+ * chunk is retried (every second, for up to ten minutes), so a server restart loses no output; a
+ * chunk the server refuses (its per-job cap) stops the stream, and the job goes on.
  */
 export class LogStream {
   private buffer = "";
@@ -34,12 +42,19 @@ export class LogStream {
       this.buffer = this.buffer.slice(chunk.length);
       this.sending = this.sending.then(async () => {
         if (this.closed) return;
-        try {
-          await this.send(chunk);
-          this.sentBytes += Buffer.byteLength(chunk);
-        } catch (error) {
-          this.closed = true;
-          this.onRefused(error);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await this.send(chunk);
+            this.sentBytes += Buffer.byteLength(chunk);
+            return;
+          } catch (error) {
+            if (!retryable(error) || attempt >= 600) {
+              this.closed = true;
+              this.onRefused(error);
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 1000));
+          }
         }
       });
     }
