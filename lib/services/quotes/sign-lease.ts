@@ -72,8 +72,31 @@ export async function quoteLease(
   const domain = marketDomain();
   const message = quoteMessageOf(lease, provider.address);
   const signature = await signer.signQuote(domain, message);
-  const recovered = await quoteSignerOf(domain, message, signature);
-  if (recovered.toLowerCase() !== provider.signerAddress) {
+  return storeQuote(db, lease, signature);
+}
+
+/**
+ * Stores a quote signature for a reserved lease, wherever it was signed (the provider's agent
+ * over its API, or a local signer): checks that it recovers to the provider's registered
+ * signer, then moves lease reserved -> quoted and job matched -> quoted in one transaction.
+ * Undefined when the job or lease moved on meanwhile (cancelled, expired, quoted already).
+ */
+export async function storeQuote(
+  db: Db,
+  lease: LeaseRow,
+  signature: Hex,
+): Promise<Quote | undefined> {
+  const provider = await providerById(db, lease.providerId);
+  if (!provider) return undefined;
+  const domain = marketDomain();
+  const message = quoteMessageOf(lease, provider.address);
+  let recovered: string;
+  try {
+    recovered = await quoteSignerOf(domain, message, signature);
+  } catch {
+    throw new AppError("bad_request", "The quote signature is not a valid 65-byte signature.");
+  }
+  if (recovered.toLowerCase() !== provider.signerAddress.toLowerCase()) {
     throw new AppError(
       "forbidden",
       "The quote was not signed by the provider's registered signer.",
