@@ -40,6 +40,10 @@ export class Agent {
   private readonly state: StateFile;
   private readonly runners = new Map<string, Promise<void>>();
   private readonly jobAborts = new Map<string, AbortController>();
+  /** The pause before a job's failed step is tried again, doubling, per job. */
+  private readonly retries = new Map<string, number>();
+  private readonly retryAt = new Map<string, number>();
+  private kicked = false;
   /** The long-poll in flight, aborted by stop(); one per request (fetch keeps a listener each). */
   private poll = new AbortController();
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -109,10 +113,15 @@ export class Agent {
           this.poll.signal,
         );
         backoff = 1000;
+        this.kicked = false;
         this.fingerprint = work.fingerprint;
         await this.act(work.items);
       } catch (error) {
         if (this.stopping) break;
+        if (this.kicked) {
+          this.kicked = false;
+          continue;
+        }
         this.say(
           `server unreachable or refused (${(error as Error).message}); retrying in ${backoff / 1000} s`,
         );
@@ -129,6 +138,14 @@ export class Agent {
     this.stopping = true;
     this.poll.abort();
     if (now) for (const abort of this.jobAborts.values()) abort.abort();
+  }
+
+  /** Ends the long-poll in flight and asks again at once (a job's retry is due). */
+  private kick() {
+    if (this.stopping) return;
+    this.fingerprint = null;
+    this.kicked = true;
+    this.poll.abort();
   }
 
   get running(): number {
@@ -161,6 +178,7 @@ export class Agent {
         !this.runners.has(item.jobId)
       ) {
         if (item.reported.submitted) continue;
+        if ((this.retryAt.get(item.jobId) ?? 0) > Date.now()) continue;
         this.startRunner(item);
       }
     }
@@ -213,14 +231,26 @@ export class Agent {
         phase: "starting",
       });
     const runner = this.advance(job, item)
-      .catch((error) =>
-        this.say(`job ${item.jobId}: ${(error as Error).message}; will retry on the next change`),
+      .then(
+        () => {
+          this.retries.delete(item.jobId);
+          this.retryAt.delete(item.jobId);
+          // The next answer counts the GPUs this job held as free.
+          this.fingerprint = null;
+        },
+        (error) => {
+          if (this.stopping && this.jobAborts.get(item.jobId)?.signal.aborted) return;
+          // A failed step (no gas, server down, chain busy) is retried after a doubling pause.
+          const pause = Math.min((this.retries.get(item.jobId) ?? 1000) * 2, 60_000);
+          this.retries.set(item.jobId, pause);
+          this.retryAt.set(item.jobId, Date.now() + pause);
+          this.say(`job ${item.jobId}: ${(error as Error).message}; retrying in ${pause / 1000} s`);
+          setTimeout(() => this.kick(), pause).unref();
+        },
       )
       .finally(() => {
         this.runners.delete(item.jobId);
         this.jobAborts.delete(item.jobId);
-        // Look again at once: a failed step is retried, a finished job frees its GPUs.
-        this.fingerprint = null;
       });
     this.runners.set(item.jobId, runner);
   }
