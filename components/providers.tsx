@@ -4,6 +4,7 @@ import "@rainbow-me/rainbowkit/styles.css";
 import { darkTheme, RainbowKitProvider } from "@rainbow-me/rainbowkit";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
+import { Toaster } from "sonner";
 import type { Address } from "viem";
 import { type State, WagmiProvider } from "wagmi";
 import type { PublicEnv } from "@/lib/env";
@@ -37,6 +38,8 @@ export function Providers({
             modalSize="compact"
           >
             {children}
+            {/* Transaction steps (useTransaction); the page's own aria-live line is the accessible copy. */}
+            <Toaster theme="dark" position="bottom-right" closeButton />
           </RainbowKitProvider>
         </SiweProvider>
       </QueryClientProvider>

@@ -82,6 +82,11 @@ export const leases = pgTable(
       .where(sql`${t.status} in ('reserved', 'quoted')`),
     // The chain indexer finds a funded job's leases by the id the contract knows.
     index("leases_chain_job_idx").on(t.chainJobId),
+    // A provider's free stake less the collateral its unfunded leases will lock, read with every
+    // placement (providerStakeSql): an index-only scan of those leases alone.
+    index("leases_unfunded_provider_idx")
+      .on(t.providerId, t.ratePerSecond, t.maxSeconds)
+      .where(sql`${t.status} in ('reserved', 'quoted')`),
   ],
 );
 

@@ -28,7 +28,7 @@ import {
   writeFold,
 } from "@/db/queries/chain/index-store";
 import { transaction } from "@/db/retry";
-import { capacityFreed } from "@/lib/services/placement/rematch";
+import { stakeChanged } from "@/lib/services/placement/rematch";
 import { applyJobEvents } from "./apply-jobs";
 import { decodeMarketLog, type MarketEvent } from "./events";
 import { addressesOf, type Entities, fold, jobIdsOf } from "./fold";
@@ -193,6 +193,7 @@ export class Indexer {
         `indexer: the devnet was restarted as a new chain (block 0 is ${genesis.hash}); indexing it again from block ${this.config.startBlock}`,
       );
       await transaction(this.db, (tx) => resetIndex(tx));
+      await stakeChanged(this.db, { params: true });
     }
     this.checked = true;
     this.genesisHash = genesis.hash;
@@ -343,7 +344,8 @@ export class Indexer {
     if (events.length === 0 && to === cursor.blockNumber && confirmTo <= cursor.confirmedNumber) {
       return 0;
     }
-    const { stored, released } = await transaction(this.db, async (tx) => {
+    const { stored, released, staked } = await transaction(this.db, async (tx) => {
+      const staked = { providers: [] as string[], params: false };
       this.hooks.onTransaction?.({ from: cursor.blockNumber + 1n, to });
       const fresh = await insertEvents(tx, this.contract, events);
       if (fresh.length > 0) {
@@ -357,6 +359,8 @@ export class Indexer {
           accounts: await loadAccounts(tx, accounts),
         };
         const result = fold(entities, fresh, confirmedTarget + 1n);
+        staked.providers = [...result.changed.providers];
+        staked.params = result.changed.market;
         const pick = <T>(map: Map<string, T>, keys: Set<string>) =>
           [...keys].map((k) => map.get(k) as T);
         await writeFold(
@@ -393,9 +397,12 @@ export class Indexer {
         blockHash: toHash,
         confirmedNumber: later(confirmTo, cursor.confirmedNumber),
       });
-      return { stored: fresh.length, released };
+      return { stored: fresh.length, released, staked };
     });
-    if (released.size > 0) await capacityFreed(this.db, released);
+    // After the commit: GPUs released by confirmed job events, and free stake that moved (staked,
+    // unstaked, collateral locked or unlocked, slashed, or the market's minimum or collateral
+    // share changed), are offered to the pending jobs of the markets concerned.
+    await stakeChanged(this.db, { ...staked, markets: released });
     return stored;
   }
 
@@ -431,12 +438,15 @@ export class Indexer {
       console.warn(
         `indexer: reorg: block ${b.number + 1n} was replaced; rolled back ${depth} blocks`,
       );
+      // Stake and parameters went back to what the kept blocks say: every market is checked.
+      await stakeChanged(this.db, { params: true });
       return { caughtUp: false, events: 0, head, cursor: b.number, rolledBack: depth };
     }
     console.error(
       `indexer: block ${cursor.blockNumber} was replaced and no remembered block is left on the chain (a reorg deeper than ${this.config.confirmations} confirmations); indexing again from block ${this.config.startBlock}`,
     );
     await transaction(this.db, (tx) => resetIndex(tx));
+    await stakeChanged(this.db, { params: true });
     return {
       caughtUp: false,
       events: 0,

@@ -4,6 +4,16 @@ import type { Db } from "@/db/client";
 import { type ProcessLock, processLock } from "@/db/locks";
 import { chainConfig, type Env, env } from "@/lib/env";
 import { describeError } from "@/lib/log";
+import {
+  type Backoff,
+  backoffMs,
+  DEFAULT_BACKOFF,
+  formatMs,
+  type Pause,
+  sleep,
+  stopLoop,
+} from "@/lib/loop-pause";
+import { stakeChanged } from "@/lib/services/placement/rematch";
 import { UndecodableLogError } from "./events";
 import {
   ChainMismatchError,
@@ -17,12 +27,6 @@ import {
 
 /** How long a process that does not hold the lock waits before trying again. */
 const LOCK_RETRY_MS = 2_000;
-
-/** The pause after a failure: `firstMs`, doubled after each failure in a row, up to `maxMs`. */
-export type Backoff = { firstMs: number; maxMs: number };
-const BACKOFF: Backoff = { firstMs: 500, maxMs: 30_000 };
-
-const formatMs = (ms: number) => (ms < 1_000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /** One line that says what failed; a database error keeps its class and code. */
 function failureLine(error: unknown): string {
@@ -87,21 +91,6 @@ export type RunningIndexer = {
   ended: Promise<string | null>;
 };
 
-type Pause = { stopped: boolean; wake?: () => void };
-
-/** Waits `ms`, or less when stopped meanwhile. */
-const sleep = (ms: number, state: Pause) =>
-  new Promise<void>((resolve) => {
-    if (state.stopped) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      state.wake = undefined;
-      resolve();
-    }
-    state.wake = done;
-  });
-
 /**
  * Runs the indexer until stopped: only while this process holds the lock (so several app
  * servers on one Postgres index once, and another takes over when the holder dies), one step
@@ -120,7 +109,7 @@ export function runIndexer(options: {
   backoff?: Backoff;
 }): RunningIndexer {
   const { db, config, client, lock, pollMs } = options;
-  const backoff = options.backoff ?? BACKOFF;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const state: Pause = { stopped: false };
   let reachedHead: () => void = () => undefined;
   const caughtUp = new Promise<void>((resolve) => {
@@ -131,6 +120,7 @@ export function runIndexer(options: {
     let indexer: Indexer | null = null;
     let failures = 0;
     let lastCursor: bigint | undefined;
+    let rematchAll = false;
     while (!state.stopped) {
       if (!indexer || lock.lost()) {
         if (indexer) {
@@ -145,9 +135,16 @@ export function runIndexer(options: {
         console.info(
           `indexer: indexing ComputeMarket ${config.contract} on chain ${config.chainId} (${config.confirmations} confirmations)`,
         );
+        rematchAll = true;
       }
       try {
         const result = await indexer.tick();
+        // The re-match after a commit runs outside its transaction: a holder that died between
+        // the two left it undone. Each new holder offers every market to its pending jobs once.
+        if (rematchAll) {
+          await stakeChanged(db, { params: true });
+          rematchAll = false;
+        }
         options.onTick?.(result);
         if (failures > 0) console.info("indexer: recovered");
         failures = 0;
@@ -163,7 +160,7 @@ export function runIndexer(options: {
           break;
         }
         failures++;
-        const pause = Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(failures - 1, 20));
+        const pause = backoffMs(backoff, failures);
         console.warn(
           `indexer: ${failureLine(error)}; retrying in ${formatMs(pause)} (failure ${failures})`,
         );
@@ -175,8 +172,7 @@ export function runIndexer(options: {
   })();
   return {
     async stop() {
-      state.stopped = true;
-      state.wake?.();
+      stopLoop(state);
       await loop;
     },
     caughtUp: () => caughtUp,

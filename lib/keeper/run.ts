@@ -3,13 +3,19 @@ import { formatEther } from "viem";
 import type { Db } from "@/db/client";
 import { type Env, env } from "@/lib/env";
 import { describeError } from "@/lib/log";
+import {
+  backoffMs,
+  DEFAULT_BACKOFF,
+  formatMs,
+  type Pause,
+  sleep,
+  stopLoop,
+} from "@/lib/loop-pause";
 import { Keeper, type RoundResult } from "./keeper";
 import { keeperSettings } from "./settings";
 
 /** Pause between rounds when nothing more is due. */
 const ROUND_INTERVAL_MS = 2_000;
-/** The longest pause between retries after failures. */
-const MAX_BACKOFF_MS = 30_000;
 
 export type RunningKeeper = {
   /** Stops after the call in flight and gives the lease up. */
@@ -17,20 +23,6 @@ export type RunningKeeper = {
   /** Resolves when the loop ends: null when stopped, else why it gave up. */
   ended: Promise<string | null>;
 };
-
-type Pause = { stopped: boolean; wake?: () => void };
-
-const sleep = (ms: number, state: Pause) =>
-  new Promise<void>((resolve) => {
-    if (state.stopped) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      state.wake = undefined;
-      resolve();
-    }
-    state.wake = done;
-  });
 
 /**
  * Runs keeper rounds until stopped: after checking once that the RPC endpoint serves the
@@ -72,9 +64,9 @@ export function runKeeper(options: {
         if (result.due < keeper.batch) await sleep(intervalMs, state);
       } catch (error) {
         failures++;
-        const pause = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures, 10));
+        const pause = backoffMs(DEFAULT_BACKOFF, failures);
         console.warn(
-          `keeper: ${describeError(error).split("\n")[0]}; retrying in ${(pause / 1000).toFixed(1)} s (failure ${failures})`,
+          `keeper: ${describeError(error).split("\n")[0]}; retrying in ${formatMs(pause)} (failure ${failures})`,
         );
         await sleep(pause, state);
       }
@@ -84,8 +76,7 @@ export function runKeeper(options: {
   })();
   return {
     async stop() {
-      state.stopped = true;
-      state.wake?.();
+      stopLoop(state);
       await loop;
     },
     ended: loop,

@@ -1,4 +1,4 @@
-import type { JobChange, NoMatchExplanation } from "@/lib/matching/explain";
+import type { JobChange, NoMatchExplanation, StakeExplanation } from "@/lib/matching/explain";
 import type { FailureKind } from "@/lib/matching/types";
 import { formatPricePerGpuHour } from "./eth";
 import { gpuName } from "./gpu-catalog";
@@ -34,6 +34,8 @@ const failureLabels: Record<FailureKind, string> = {
 export type NoMatchView = {
   offersConsidered: number;
   failures: Record<FailureKind, number>;
+  /** Offers kept away by their provider's stake, and the sentence about it. */
+  stake: StakeExplanation;
   suggestions: { changes: JobChange[]; text: string }[];
   message: string;
 };
@@ -47,6 +49,10 @@ export function describeNoMatch(e: NoMatchExplanation): NoMatchView {
   const reasons = (Object.keys(e.failures) as FailureKind[])
     .filter((k) => e.failures[k] > 0)
     .map((k) => `${e.failures[k]} on ${failureLabels[k]}`);
+  if (e.stake.short > 0) reasons.push(`${e.stake.short} on the provider's free stake`);
+  if (e.stake.belowMinimum > 0) {
+    reasons.push(`${e.stake.belowMinimum} with a provider below the minimum stake`);
+  }
   const head =
     e.offersConsidered === 0
       ? "No offers in the markets this job accepts."
@@ -54,5 +60,6 @@ export function describeNoMatch(e: NoMatchExplanation): NoMatchView {
   const tail = suggestions[0]
     ? ` To place it now: ${suggestions.map((s) => s.text).join("; or ")}.`
     : " It stays queued and is matched as soon as capacity appears.";
-  return { ...e, suggestions, message: head + tail };
+  const stake = e.stake.sentence ? ` ${e.stake.sentence}` : "";
+  return { ...e, suggestions, message: head + stake + tail };
 }

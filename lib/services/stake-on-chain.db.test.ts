@@ -2,28 +2,28 @@
  * The matching's stake rule against the contract's own (the real ComputeMarket WASM on the
  * embedded devnet), with the stake as the indexer records it from the chain's events: a provider
  * whose free stake covers a job's collateral to the wei is matched and the job is funded; one a
- * wei short is not matched, and fundJob would refuse it too; when it stakes that wei and the
- * indexer has recorded it, `stakeChanged` (what the indexer should call after such a commit)
- * places the job that waited.
+ * wei short is not matched, and fundJob would refuse it too; when it stakes that wei, the
+ * indexer's commit of the Staked event places the job that waited (it calls `stakeChanged`).
  */
 import { randomUUID } from "node:crypto";
 import { getAddress, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
+import { processLock } from "@/db/locks";
+import { recordStakeForSeed } from "@/db/queries/chain/seed-stake";
 import { jobById } from "@/db/queries/jobs";
-import { leaseById } from "@/db/queries/leases";
+import { holdingLeaseOfJob, leaseById } from "@/db/queries/leases";
 import { createTestDb, testDriver } from "@/db/testing";
 import { type Devnet, startDevnet } from "@/lib/devnet";
 import { DEFAULT_MARKET_PARAMS } from "@/lib/devnet/market-params";
 import { type Clients, clientsFor, marketOn } from "@/lib/devnet/test-helpers";
 import { Indexer } from "@/lib/indexer/indexer";
-import { rpcClient } from "@/lib/indexer/run";
+import { rpcClient, runIndexer } from "@/lib/indexer/run";
 import { registerProviderInput } from "@/lib/market/schemas";
 import { quoteTypedData } from "@/lib/web3/eip712";
 import { fundJobArgs, fundJobValue } from "@/lib/web3/fund-job";
 import { chainJobId } from "@/lib/web3/job-id";
 import { explainJob } from "./jobs/read";
-import { stakeChanged } from "./placement/rematch";
 import { registerProvider } from "./providers/providers";
 import { quoteLease, quoteMessageOf } from "./quotes/sign-lease";
 import { localSignerResolver, registerLocalSigner } from "./quotes/signers";
@@ -44,16 +44,16 @@ let exact: Clients;
 let short: Clients;
 let consumer: Clients;
 
-function indexer() {
-  return new Indexer(handle.db, rpcClient(devnet.url), {
-    chainId: devnet.chainId,
-    contract: devnet.contractAddress,
-    startBlock: 0n,
-    confirmations: 0,
-    chunkBlocks: 1000,
-    mayReset: true,
-  });
-}
+const indexerConfig = () => ({
+  chainId: devnet.chainId,
+  contract: devnet.contractAddress,
+  startBlock: 0n,
+  confirmations: 0,
+  chunkBlocks: 1000,
+  mayReset: true,
+});
+
+const indexer = () => new Indexer(handle.db, rpcClient(devnet.url), indexerConfig());
 
 async function catchUp() {
   const ix = indexer();
@@ -151,8 +151,7 @@ describe(`stake in matching agrees with ComputeMarket on ${testDriver()}`, () =>
     // counted once, from the chain, not also from its lease.
     await market.send(exact, "stake", [], COLLATERAL);
     await catchUp();
-    const placed = await stakeChanged(handle.db, { providers: [exact.account.address] });
-    expect(placed.map((l) => l.jobId)).toEqual([second.job.id]);
+    expect((await jobById(handle.db, second.job.id))?.status).toBe("matched");
   });
 
   it("a wei short is not matched, fundJob refuses it too, and one more wei staked places it", async () => {
@@ -187,13 +186,47 @@ describe(`stake in matching agrees with ComputeMarket on ${testDriver()}`, () =>
       args: [COLLATERAL - 1n, COLLATERAL],
     });
 
-    // One more wei on chain. Indexed, the job still waits: nothing told the matching.
+    // One more wei on chain: the job waits until the indexer has recorded it, and no longer.
     await market.send(short, "stake", [], 1n);
-    await catchUp();
     expect((await jobById(handle.db, waiting.id))?.status).toBe("pending");
-    // What the indexer should do after a commit that changed a provider's stake.
-    const placed = await stakeChanged(handle.db, { providers: [short.account.address] });
-    expect(placed.map((l) => l.jobId)).toEqual([waiting.id]);
-    expect((await jobById(handle.db, waiting.id))?.status).toBe("matched");
+    await catchUp();
+    const placed = await jobById(handle.db, waiting.id);
+    expect(placed?.status).toBe("matched");
+    // Only this provider offers that model: the lease is on its offer.
+    expect((await holdingLeaseOfJob(handle.db, waiting.id))?.status).toBe("reserved");
+  });
+
+  it("a new holder of the indexer's lock places the jobs that a lost re-match left waiting", async () => {
+    const consumerAddress = consumer.account.address.toLowerCase();
+    const { job: waiting, lease } = await submitJob(handle.db, consumerAddress, job("a100-80gb"));
+    expect(lease).toBeUndefined();
+    // The index gains the stake, but the re-match that follows its commit never runs (the
+    // process died between the two): nothing places the job.
+    const onChain = await market.provider(consumer, short.account.address);
+    await recordStakeForSeed(handle.db, [
+      {
+        address: short.account.address,
+        stake: onChain.stake + COLLATERAL,
+        locked: onChain.locked,
+        signer: shortSigner.account.address,
+      },
+    ]);
+    expect((await jobById(handle.db, waiting.id))?.status).toBe("pending");
+
+    const running = runIndexer({
+      db: handle.db,
+      config: indexerConfig(),
+      client: rpcClient(devnet.url),
+      lock: processLock("stake-on-chain-indexer", undefined),
+      pollMs: 20,
+    });
+    try {
+      await running.caughtUp();
+      await expect
+        .poll(async () => (await jobById(handle.db, waiting.id))?.status, { timeout: 10_000 })
+        .toBe("matched");
+    } finally {
+      await running.stop();
+    }
   });
 });

@@ -64,14 +64,19 @@ export async function capacityFreed(db: Db, markets: Iterable<string>): Promise<
  * is a matching dimension, so the pending jobs of the markets where those providers have live
  * offers (`providers`, addresses), or of every market (`params`), are offered the capacity, and
  * the submit batcher's copy of those markets' book, which carries the stake, ends. The indexer
- * calls it after such a commit. Returns the leases placed.
+ * calls it after such a commit, with the markets whose GPUs the same commit released
+ * (`markets`), so each market is re-matched once. Returns the leases placed.
  */
 export async function stakeChanged(
   db: Db,
-  change: { providers?: Iterable<string>; params?: boolean },
+  change: { providers?: Iterable<string>; params?: boolean; markets?: Iterable<string> },
 ): Promise<LeaseRow[]> {
   const addresses = [...new Set([...(change.providers ?? [])].map((a) => a.toLowerCase()))];
-  if (!change.params && addresses.length === 0) return [];
-  const markets = await liveMarketsOf(db, change.params ? undefined : addresses);
-  return capacityFreed(db, markets);
+  const freed = [...(change.markets ?? [])];
+  if (!change.params && addresses.length === 0 && freed.length === 0) return [];
+  const staked =
+    change.params || addresses.length > 0
+      ? await liveMarketsOf(db, change.params ? undefined : addresses)
+      : [];
+  return capacityFreed(db, [...freed, ...staked]);
 }

@@ -1,0 +1,8 @@
+"use server";
+
+import { liveQuoteAction } from "@/lib/services/browse/quote";
+
+/** The New job form's live quote (validated with zod on the server; reserves nothing). */
+export async function quoteJob(raw: unknown) {
+  return liveQuoteAction(raw);
+}

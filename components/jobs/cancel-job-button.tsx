@@ -1,0 +1,40 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { cancelJob } from "@/app/actions/market";
+
+/** Cancels a job in the market before its escrow is funded: no transaction, nothing to pay. */
+export function CancelJobButton({ jobId }: { jobId: string }) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [message, setMessage] = useState("");
+  return (
+    <div className="space-y-1">
+      <button
+        type="button"
+        disabled={pending}
+        className="rounded-lg border border-zinc-700 px-3.5 py-2 text-sm font-medium text-zinc-100 hover:border-zinc-500 hover:bg-zinc-900 disabled:opacity-50"
+        onClick={() =>
+          start(async () => {
+            const result = await cancelJob({ jobId });
+            if (result.ok) {
+              setMessage("Cancelled. The reserved GPUs went back to the market.");
+              toast.success("Job cancelled");
+              router.refresh();
+            } else {
+              setMessage(result.message);
+              toast.error("Could not cancel", { description: result.message });
+            }
+          })
+        }
+      >
+        {pending ? "Cancelling…" : "Cancel job"}
+      </button>
+      <p aria-live="polite" role="status" className="text-xs text-zinc-400">
+        {message}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "leases_unfunded_provider_idx" ON "leases" USING btree ("provider_id","rate_per_second","max_seconds") WHERE "leases"."status" in ('reserved', 'quoted');

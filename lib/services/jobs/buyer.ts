@@ -1,0 +1,106 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import {
+  type ConsumerJobRow,
+  jobEventTimes,
+  jobsOfConsumer,
+  withdrawableOf,
+} from "@/db/queries/consumer-jobs";
+import { holdingLeaseOfJob } from "@/db/queries/leases";
+import { type JobStatus, jobStatuses } from "@/db/schema/jobs";
+import { type JobTimeline, jobTimelineOfMarketplaceJob } from "../chain/timeline";
+import { type Quote, quoteOfLease } from "../quotes/sign-lease";
+import type { JobView, Placement } from "./actions";
+import { ownJob } from "./read";
+import { redactEnv } from "./secrets";
+
+/** Jobs listed on one page of /jobs. */
+export const JOBS_LISTED = 100;
+
+/** The status filters of /jobs: a word a buyer uses for a group of statuses. */
+export const jobFilters = {
+  all: [],
+  waiting: ["pending", "matched", "quoted"],
+  active: ["funded", "running", "submitted", "disputed"],
+  settled: ["finalized", "resolved", "expired"],
+  cancelled: ["cancelled"],
+} as const satisfies Record<string, readonly JobStatus[]>;
+export type JobFilter = keyof typeof jobFilters;
+
+export function jobFilterOf(raw: unknown): JobFilter {
+  return typeof raw === "string" && raw in jobFilters ? (raw as JobFilter) : "all";
+}
+
+/** The signed-in buyer's jobs, newest first. */
+export async function buyerJobs(
+  db: Db,
+  consumer: string,
+  filter: JobFilter = "all",
+): Promise<ConsumerJobRow[]> {
+  return jobsOfConsumer(db, consumer.toLowerCase(), {
+    statuses: jobFilters[filter],
+    limit: JOBS_LISTED,
+  });
+}
+
+export type MarketplaceStep = { type: string; toStatus: string | null; at: Date };
+
+/** Everything the job page shows, for the job's own buyer only; secrets masked. */
+export type BuyerJobDetail = {
+  job: JobView;
+  placement: Placement | null;
+  /** The provider's signed quote while the job waits to be funded. */
+  quote: Quote | null;
+  /** The marketplace's steps before the chain (submitted, matched, quoted, cancelled). */
+  steps: MarketplaceStep[];
+  /** The chain's side (null until the index has seen the job funded). */
+  chainJobId: string | null;
+  timeline: JobTimeline | null;
+  /** What the buyer's address can withdraw from the contract now (all jobs together). */
+  withdrawable: bigint;
+};
+
+/**
+ * A job of `consumer` with its lease, quote, steps and chain timeline. Another buyer's job (or
+ * one that does not exist) is the same not_found, so an id reveals nothing.
+ */
+export async function buyerJobDetail(
+  db: Db,
+  consumer: string,
+  jobId: string,
+): Promise<BuyerJobDetail> {
+  const me = consumer.toLowerCase();
+  const job = await ownJob(db, me, jobId);
+  const [lease, steps, chain, withdrawable] = await Promise.all([
+    holdingLeaseOfJob(db, jobId),
+    jobEventTimes(db, jobId),
+    jobTimelineOfMarketplaceJob(db, jobId, me),
+    withdrawableOf(db, me),
+  ]);
+  const quote =
+    lease && lease.status === "quoted" ? ((await quoteOfLease(db, lease)) ?? null) : null;
+  return {
+    job: { ...job, env: redactEnv(job.env) },
+    placement: lease
+      ? {
+          leaseId: lease.id,
+          offerId: lease.offerId,
+          providerId: lease.providerId,
+          market: lease.market,
+          gpuCount: lease.gpuCount,
+          pricePerGpuHour: lease.pricePerGpuHour,
+          ratePerSecond: lease.ratePerSecond,
+          maxSeconds: lease.maxSeconds,
+          quoteExpiresAt: lease.quoteExpiresAt,
+          status: lease.status,
+        }
+      : null,
+    quote,
+    steps,
+    chainJobId: chain.chainJobId,
+    timeline: chain.timeline,
+    withdrawable,
+  };
+}
+
+export { jobStatuses };
