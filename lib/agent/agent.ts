@@ -98,7 +98,9 @@ export class Agent {
 
   /** The long-poll loop, until stop(). Then waits for the jobs it runs. */
   async run(): Promise<void> {
-    const unfinished = this.state.jobs.filter((j) => j.phase !== "submitted");
+    const unfinished = this.state.jobs.filter(
+      (j) => j.phase !== "submitted" && j.phase !== "abandoned",
+    );
     if (unfinished.length > 0) {
       this.say(
         `resuming ${unfinished.length} job(s) from ${this.state.file}: ${unfinished.map((j) => `${j.jobId} (${j.phase})`).join(", ")}`,
@@ -162,7 +164,22 @@ export class Agent {
     return used;
   }
 
+  /**
+   * A job this agent is starting or running whose lease left the list was cancelled or expired
+   * (e.g. its deadline passed on chain): stop it, and do not retry it.
+   */
+  private dropVanished(items: WorkItem[]) {
+    for (const job of this.state.jobs) {
+      if (job.phase !== "starting" && job.phase !== "running") continue;
+      if (!this.runners.has(job.jobId) || items.some((i) => i.jobId === job.jobId)) continue;
+      this.say(`job ${job.jobId}: no longer assigned here (cancelled or expired); stopping it`);
+      this.state.update(job.jobId, { phase: "abandoned" });
+      this.jobAborts.get(job.jobId)?.abort();
+    }
+  }
+
   private async act(items: WorkItem[]) {
+    this.dropVanished(items);
     let used = this.usedGpus(items);
     for (const item of items) {
       if (item.status === "reserved" && !this.stopping) {
@@ -239,6 +256,7 @@ export class Agent {
           this.fingerprint = null;
         },
         (error) => {
+          if (this.state.job(item.jobId)?.phase === "abandoned") return;
           if (this.stopping && this.jobAborts.get(item.jobId)?.signal.aborted) return;
           // A failed step (no gas, server down, chain busy) is retried after a doubling pause.
           const pause = Math.min((this.retries.get(item.jobId) ?? 1000) * 2, 60_000);
@@ -344,7 +362,9 @@ export class Agent {
     );
     if (abort.signal.aborted) {
       await logs.end();
-      throw new Error("stopped by Ctrl-C; a restarted agent runs it again");
+      throw new Error(
+        this.stopping ? "stopped by Ctrl-C; a restarted agent runs it again" : "stopped",
+      );
     }
     logs.write(`[agent] exit ${outcome.exitCode} after ${outcome.seconds.toFixed(1)} s\n`);
     await logs.end();
