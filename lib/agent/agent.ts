@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { type Hex, keccak256, type PrivateKeyAccount } from "viem";
 import { quoteTypes } from "@/lib/web3/eip712";
 import { type AgentApi, ApiError, type HeartbeatAnswer, type WorkItem } from "./api-client";
 import type { Benchmark } from "./benchmark";
 import { MarketCalls } from "./chain";
 import type { Hardware } from "./hardware";
-import { LogStream } from "./log-stream";
+import { executeJob, resultPath } from "./job-run";
 import type { Runtime } from "./runtimes/types";
 import { type JobState, StateFile } from "./state";
 
@@ -321,83 +320,24 @@ export class Agent {
   }
 
   private resultPath(jobId: string) {
-    return path.join(this.o.workDir, "jobs", jobId, "result.bin");
+    return resultPath(this.o.workDir, jobId);
   }
 
   /** Runs the job (again, after a restart mid-run) and keeps its result and seconds used. */
-  private async execute(job: JobState, item: WorkItem): Promise<JobState> {
-    if (!item.job) throw new Error("the server sent no job spec for a funded job");
-    const dir = path.join(this.o.workDir, "jobs", job.jobId);
-    mkdirSync(dir, { recursive: true });
-    if (job.pid) stopLeftover(job.pid);
-    const runs = (job.runs ?? 0) + 1;
-    this.state.update(job.jobId, { runs });
-    const startedAt = Date.parse(job.startedAt ?? new Date().toISOString());
-    const elapsed = Math.floor((Date.now() - startedAt) / 1000);
-    const timeoutSeconds = Math.max(job.maxSeconds - elapsed - 5, 1);
-    this.say(
-      `job ${job.jobId}: running${runs > 1 ? ` again (run ${runs}, after a restart)` : ""} with ${this.o.runtime.name}: ${item.job.command || item.job.image}`,
-    );
-    const logs = new LogStream(
-      (text) => this.o.api.logs(job.jobId, text),
-      (error) => this.say(`job ${job.jobId}: logs no longer taken (${(error as Error).message})`),
-    );
-    if (runs > 1) logs.write(`[agent] restarted; running the job again (run ${runs})\n`);
+  private execute(job: JobState, item: WorkItem): Promise<JobState> {
     const abort = new AbortController();
     this.jobAborts.set(job.jobId, abort);
-    const outcome = await this.o.runtime.run(
+    return executeJob(
       {
-        jobId: job.jobId,
-        image: item.job.image,
-        command: item.job.command,
-        env: item.job.env,
-        gpuIndices: this.o.hardware.gpus.slice(0, job.gpuCount).map((g) => g.index),
-        dir,
-        timeoutSeconds,
-        outputCapBytes: this.o.outputCapBytes ?? 1_900_000,
+        ...this.o,
+        state: this.state,
+        say: (line) => this.say(line),
+        stopping: () => this.stopping,
       },
-      (text) => logs.write(text),
+      job,
+      item,
       abort.signal,
-      (pid) => this.state.update(job.jobId, { pid }),
     );
-    if (abort.signal.aborted) {
-      await logs.end();
-      throw new Error(
-        this.stopping ? "stopped by Ctrl-C; a restarted agent runs it again" : "stopped",
-      );
-    }
-    logs.write(`[agent] exit ${outcome.exitCode} after ${outcome.seconds.toFixed(1)} s\n`);
-    await logs.end();
-    const result = this.resultOf(dir, outcome.exitCode, outcome.seconds);
-    writeFileSync(this.resultPath(job.jobId), result);
-    const usedSeconds = Math.min(
-      Math.max(Math.ceil((Date.now() - startedAt) / 1000), 1),
-      job.maxSeconds,
-    );
-    this.say(
-      `job ${job.jobId}: exit ${outcome.exitCode}${outcome.timedOut ? " (time limit)" : ""} in ${outcome.seconds.toFixed(1)} s`,
-    );
-    return this.state.update(job.jobId, { phase: "ran", exitCode: outcome.exitCode, usedSeconds });
-  }
-
-  /** out/result, result.json or result.txt when the job wrote one, else a JSON summary. */
-  private resultOf(dir: string, exitCode: number, seconds: number): Uint8Array {
-    for (const name of ["result", "result.json", "result.txt"]) {
-      const file = path.join(dir, "out", name);
-      if (existsSync(file)) return readFileSync(file);
-    }
-    return new TextEncoder().encode(
-      JSON.stringify({ exitCode, seconds: Number(seconds.toFixed(3)) }),
-    );
-  }
-}
-
-/** Kills the process group a crashed agent left running (its job is run again). */
-function stopLeftover(pgid: number) {
-  try {
-    process.kill(-pgid, "SIGKILL");
-  } catch {
-    // Gone already.
   }
 }
 
