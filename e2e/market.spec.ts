@@ -74,14 +74,16 @@ test("browse the market, filter it, keep the filters across a reload, and use an
 });
 
 test("a search that nothing fits says so and offers a way out", async ({ page }, testInfo) => {
-  await page.goto("/market?model=t4-16gb&vram=80");
+  await page.goto("/market?model=t4-16gb&vram=80&maxPrice=0.0001");
   await expect(page.getByRole("heading", { name: "No offer fits these filters" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Clear filters" })).toHaveAttribute(
-    "href",
-    "/market",
-  );
+  await expect(page.getByLabel("Max price (ETH per GPU-hour)")).toHaveValue("0.0001");
   await expectAccessible(page);
   await screenshots(page, testInfo, "market-empty");
+  // Clearing brings every offer back, and the filter rail shows no filter.
+  await page.getByRole("link", { name: "Clear filters" }).click();
+  await expect(page.getByTestId("offer-summary")).toContainText("200 offers");
+  await expect(page.getByLabel("Max price (ETH per GPU-hour)")).toHaveValue("");
+  await expect(page.getByRole("checkbox", { name: "T4 16GB" })).not.toBeChecked();
 
   await page.goto("/market?maxPrice=cheap");
   await expect(
