@@ -29,7 +29,7 @@ export function SiteHeader({ chainName }: { chainName: string }) {
           <NavLink href="/provider">Provider</NavLink>
         </nav>
         <div className="ml-auto flex items-center gap-4">
-          <span className="hidden text-xs text-zinc-500 sm:inline">{chainName}</span>
+          <span className="hidden text-xs text-zinc-400 sm:inline">{chainName}</span>
           <WalletButton />
         </div>
       </div>

@@ -10,13 +10,13 @@
  *
  * Each run wants a fresh devnet: the last test moves the chain's clock forward by an hour.
  */
-import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import type { Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { DEVNET_MARKET_ADDRESS } from "@/lib/chains";
 import { computeMarketAbi } from "@/lib/web3/compute-market-abi";
 import { chainClient, providerRunsJob, quotedJob, setBalance, timeTravel } from "./fixtures/jobs";
+import { expectAccessible, screenshots } from "./fixtures/pages";
 import {
   E2E_ORIGIN,
   installTestWallet,
@@ -60,27 +60,6 @@ async function signIn(page: Page): Promise<TestWallet> {
   return wallet;
 }
 
-async function noSeriousA11yViolations(page: Page) {
-  // The header's chain name (components/site-header.tsx, text-zinc-500 on zinc-950: 4.1:1) is
-  // another page's defect, reported to its owner; everything else on the page is checked.
-  const results = await new AxeBuilder({ page }).exclude("header span.hidden").analyze();
-  const serious = results.violations.filter(
-    (v) => v.impact === "serious" || v.impact === "critical",
-  );
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
-}
-
-async function screenshots(page: Page, testInfo: TestInfo, name: string) {
-  for (const [label, width] of [
-    ["desktop", 1280],
-    ["phone", 390],
-  ] as const) {
-    await page.setViewportSize({ width, height: width === 1280 ? 900 : 844 });
-    await page.screenshot({ path: testInfo.outputPath(`${name}-${label}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
 test("fund the escrow from the job page and follow it to funded", async ({ page }, testInfo) => {
   const wallet = await signIn(page);
   const { jobId, quote } = await quotedJob(wallet.address);
@@ -90,7 +69,7 @@ test("fund the escrow from the job page and follow it to funded", async ({ page 
   await page.goto("/jobs");
   await expect(page.getByRole("link", { name: jobId.slice(0, 8) })).toBeVisible();
   await expect(page.getByTestId("job-status").first()).toHaveText("quoted");
-  await noSeriousA11yViolations(page);
+  await expectAccessible(page);
   await screenshots(page, testInfo, "jobs");
 
   await page.getByRole("link", { name: jobId.slice(0, 8) }).click();
@@ -99,7 +78,7 @@ test("fund the escrow from the job page and follow it to funded", async ({ page 
   // The secret's value never reaches the page.
   await expect(page.getByText("hf_e2e_secret_value")).toHaveCount(0);
   expect(await page.content()).not.toContain("hf_e2e_secret_value");
-  await noSeriousA11yViolations(page);
+  await expectAccessible(page);
   await screenshots(page, testInfo, "job-quoted");
 
   await page.getByRole("button", { name: "Fund escrow" }).click();
@@ -114,7 +93,7 @@ test("fund the escrow from the job page and follow it to funded", async ({ page 
   await expect(page.getByText(`tx ${wallet.transactions[0]}`)).toBeVisible();
   await expect(page.getByText("Start grace ends")).toBeVisible();
   await expect(page.getByRole("button", { name: "Cancel job" })).toHaveCount(0);
-  await noSeriousA11yViolations(page);
+  await expectAccessible(page);
   await screenshots(page, testInfo, "job-funded");
 });
 
@@ -153,7 +132,7 @@ test("dispute a result inside the challenge window", async ({ page }, testInfo) 
   const { chainJobId } = await fundAndRun(page, wallet);
   await expect(page.getByText("Challenge window closes")).toBeVisible();
   await expect(page.getByRole("button", { name: "Finalize" })).toHaveCount(0);
-  await noSeriousA11yViolations(page);
+  await expectAccessible(page);
   await screenshots(page, testInfo, "job-submitted");
   await page.getByRole("button", { name: "Dispute" }).click();
   await expect(page.getByText("Dispute: confirmed", { exact: true })).toBeVisible();
@@ -201,7 +180,7 @@ test("finalize after the challenge window, then withdraw the refund", async ({
     "title",
     `${formatExact(refund)} ETH`,
   );
-  await noSeriousA11yViolations(page);
+  await expectAccessible(page);
   await screenshots(page, testInfo, "job-finalized");
 
   const before = await chainClient.getBalance({ address: wallet.address });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { installTestWallet, signMessage } from "./fixtures/test-wallet";
+import { E2E_ORIGIN, installTestWallet, signMessage } from "./fixtures/test-wallet";
 
 const SESSION_COOKIE = "gpu_market_session";
 
@@ -41,14 +41,15 @@ test("a sign-in from another origin is refused with a sentence saying where to g
   context,
 }) => {
   await installTestWallet(page);
-  // The app's origin is http://localhost:3100; the same server reached by IP is another site.
-  await page.goto("http://127.0.0.1:3100/");
+  // The app's origin is http://localhost:<port>; the same server reached by IP is another site.
+  const byIp = E2E_ORIGIN.replace("localhost", "127.0.0.1");
+  await page.goto(`${byIp}/`);
   await page.getByRole("button", { name: "Connect wallet" }).click();
   await page.getByTestId("rk-wallet-option-injected").click();
   await signMessage(page);
   await expect(
     page.getByText(
-      "This marketplace is served at http://localhost:3100, not http://127.0.0.1:3100. Open http://localhost:3100 and sign in there.",
+      `This marketplace is served at ${E2E_ORIGIN}, not ${byIp}. Open ${E2E_ORIGIN} and sign in there.`,
     ),
   ).toBeVisible();
   await page.keyboard.press("Escape");

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { generatePrivateKey } from "viem/accounts";
-import { installTestWallet, signMessage } from "./fixtures/test-wallet";
+import { E2E_ORIGIN, installTestWallet, signMessage } from "./fixtures/test-wallet";
 
 const SESSION_COOKIE = "gpu_market_session";
 
@@ -29,7 +29,7 @@ test("connect a wallet, sign in with Ethereum, stay signed in across a reload, s
   await expect(signOut).toBeVisible();
 
   expect(wallet.signedMessages).toHaveLength(1);
-  expect(wallet.signedMessages[0]).toContain("localhost:3100 wants you to sign in");
+  expect(wallet.signedMessages[0]).toContain(`${new URL(E2E_ORIGIN).host} wants you to sign in`);
   expect(wallet.signedMessages[0]).toContain(wallet.address);
   expect(wallet.signedMessages[0]).toContain("Chain ID: 412346");
 

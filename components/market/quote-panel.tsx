@@ -1,7 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import type { JobChange, StakeExplanation } from "@/lib/matching/explain";
+import type { JobChange } from "@/lib/matching/explain";
 import type { FailureKind } from "@/lib/matching/types";
 import type { LiveQuote } from "@/lib/services/browse/quote";
 import { count, ethExact, ethShort, percent, shortAddress } from "./format";
@@ -118,8 +118,7 @@ function NoMatch({
   onFix: (changes: JobChange[]) => void;
 }) {
   const n = quote.noMatch;
-  // describeNoMatch passes the engine's stake explanation through; NoMatchView does not name it.
-  const stakeSentence = (n as { stake?: StakeExplanation }).stake?.sentence;
+  const stakeSentence = n.stake.sentence;
   const reasons = (Object.keys(n.failures) as FailureKind[]).filter((k) => n.failures[k] > 0);
   return (
     <div className="space-y-3" data-testid="no-match">
