@@ -31,7 +31,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <div className="flex min-h-screen flex-col">
             <SiteHeader chainName={chainConfig(pub).chain.name} />
             <div className="flex-1">{children}</div>
-            <footer className="border-t border-zinc-900 py-6 text-center text-xs text-zinc-600">
+            <footer className="border-t border-zinc-900 py-6 text-center text-xs text-zinc-400">
               Settled by the ComputeMarket contract on Arbitrum (Stylus).
             </footer>
           </div>

@@ -57,7 +57,9 @@ export default async function JobsPage({
           Submit a job
         </Link>
       </div>
-      <h2 className="mb-4 text-sm text-zinc-400">Signed in as {shortAddress(session.address)}</h2>
+      <h2 className="mt-3 mb-4 text-sm text-zinc-400">
+        Signed in as {shortAddress(session.address)}
+      </h2>
       <nav aria-label="Filter by status" className="mb-4 flex flex-wrap gap-1">
         {(Object.keys(jobFilters) as JobFilter[]).map((f) => (
           <Link
@@ -131,7 +133,7 @@ export default async function JobsPage({
                       >
                         {job.id.slice(0, 8)}
                       </Link>
-                      <div className="max-w-48 truncate text-xs text-zinc-500" title={job.image}>
+                      <div className="max-w-48 truncate text-xs text-zinc-400" title={job.image}>
                         {job.image}
                       </div>
                     </td>
@@ -147,14 +149,14 @@ export default async function JobsPage({
                       ) : job.escrow !== null ? (
                         <Amount wei={job.escrow} />
                       ) : (
-                        <span className="text-zinc-500">—</span>
+                        <span className="text-zinc-400">—</span>
                       )}
                     </td>
                     <td className="px-4 py-3 text-right">
                       {job.refund !== null ? (
                         <Amount wei={job.refund} />
                       ) : (
-                        <span className="text-zinc-500">—</span>
+                        <span className="text-zinc-400">—</span>
                       )}
                     </td>
                     <td className="px-4 py-3 text-zinc-400">

@@ -24,7 +24,7 @@ export function ChainActions({
             label="Dispute"
             tone="danger"
           />
-          <p className="text-xs text-zinc-500">
+          <p className="text-xs text-zinc-400">
             Holds the payment for the arbiter, who splits it after looking at both sides.
           </p>
         </div>
@@ -36,7 +36,7 @@ export function ChainActions({
             call={{ functionName: "finalize", args: [chainJobId] }}
             label="Finalize"
           />
-          <p className="text-xs text-zinc-500">
+          <p className="text-xs text-zinc-400">
             Pays the provider for the seconds used and credits the rest of the escrow to you.
           </p>
         </div>
@@ -49,7 +49,7 @@ export function ChainActions({
             label={actions.cancelExpired === "no-show" ? "Cancel no-show" : "Cancel expired job"}
             tone="danger"
           />
-          <p className="text-xs text-zinc-500">
+          <p className="text-xs text-zinc-400">
             {actions.cancelExpired === "no-show"
               ? "The provider never started: the whole escrow and part of its collateral come back to you."
               : "No result by the deadline: the whole escrow and part of the provider's collateral come back to you."}

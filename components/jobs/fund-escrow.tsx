@@ -100,7 +100,7 @@ export function FundEscrow({ jobId }: { jobId: string }) {
           <Countdown to={expiresAt} ended="expired" />
         </dd>
       </dl>
-      <p className="text-xs text-zinc-500">
+      <p className="text-xs text-zinc-400">
         You pay only for the seconds used: when the result is in and its challenge window ends, the
         unused escrow comes back to your balance on the market, to withdraw from the job page.
       </p>

@@ -112,7 +112,7 @@ export function JobTimelineList({
             </p>
             {row.detail ? <p className="text-xs text-zinc-400">{row.detail}</p> : null}
             {row.tx ? (
-              <p className="truncate font-mono text-xs text-zinc-500" title={row.tx}>
+              <p className="truncate font-mono text-xs text-zinc-400" title={row.tx}>
                 tx {row.tx}
               </p>
             ) : null}
@@ -120,7 +120,7 @@ export function JobTimelineList({
         </li>
       ))}
       {ahead.map((label) => (
-        <li key={`ahead-${label}`} className="flex gap-3 text-zinc-500">
+        <li key={`ahead-${label}`} className="flex gap-3 text-zinc-400">
           <span
             aria-hidden
             className="mt-1.5 size-2.5 shrink-0 rounded-full border border-zinc-600"

@@ -12,7 +12,7 @@ export function Amount({
 }) {
   return (
     <span className={`tabular-nums ${className ?? ""}`} title={`${formatEthExact(wei)} ${unit}`}>
-      {formatEth(wei)} <span className="text-zinc-500">{unit}</span>
+      {formatEth(wei)} <span className="text-zinc-400">{unit}</span>
     </span>
   );
 }

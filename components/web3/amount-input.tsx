@@ -53,9 +53,9 @@ export function AmountInput({
             }
           }}
         />
-        <span className="px-3 text-sm text-zinc-500">ETH</span>
+        <span className="px-3 text-sm text-zinc-400">ETH</span>
       </div>
-      <p id={`${id}-note`} className={`text-xs ${error ? "text-red-300" : "text-zinc-500"}`}>
+      <p id={`${id}-note`} className={`text-xs ${error ? "text-red-300" : "text-zinc-400"}`}>
         {error ?? hint ?? ""}
       </p>
     </div>

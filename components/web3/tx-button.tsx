@@ -62,7 +62,7 @@ export function TxButton({
         >
           {children ?? label}
         </button>
-        {disabledReason ? <p className="text-xs text-zinc-500">{disabledReason}</p> : null}
+        {disabledReason ? <p className="text-xs text-zinc-400">{disabledReason}</p> : null}
         <TxStatus state={tx.state} label={label} />
       </div>
     </NetworkGuard>

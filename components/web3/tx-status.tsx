@@ -23,7 +23,7 @@ export function TxStatus({ state, label }: { state: TxState; label: string }) {
     >
       {text}
       {"hash" in state && state.hash ? (
-        <span className="ml-1 break-all font-mono text-xs text-zinc-500" title={state.hash}>
+        <span className="ml-1 break-all font-mono text-xs text-zinc-400" title={state.hash}>
           {state.step === "failed" ? ` (tx ${state.hash.slice(0, 10)}…)` : null}
         </span>
       ) : null}

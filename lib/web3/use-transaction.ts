@@ -10,6 +10,9 @@ import { simulateContract, waitForTransactionReceipt, writeContract } from "wagm
 import { computeMarketAbi } from "./compute-market-abi";
 import { describeTxError } from "./tx-errors";
 
+/** When the page is read again after a confirmation, for the indexer to have caught up. */
+const INDEX_LAG_REFRESH_MS = [1_000, 3_000, 6_000];
+
 type MarketFunction = Extract<
   (typeof computeMarketAbi)[number],
   { type: "function"; stateMutability: "nonpayable" | "payable" }
@@ -122,6 +125,8 @@ export function useTransaction({
         await onConfirmed?.(hash);
         router.refresh();
         await queryClient.invalidateQueries();
+        // Pages read the chain through the indexer, a moment behind the receipt: read again.
+        for (const ms of INDEX_LAG_REFRESH_MS) setTimeout(() => router.refresh(), ms);
         return hash;
       } catch (error) {
         fail(error);

@@ -179,7 +179,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           <div>
             <h3 className="text-sm font-medium text-zinc-200">Countdowns</h3>
             {countdowns.length === 0 ? (
-              <p className="text-sm text-zinc-500">No deadline applies now.</p>
+              <p className="text-sm text-zinc-400">No deadline applies now.</p>
             ) : (
               <ul className="mt-1 space-y-1 text-sm">
                 {countdowns.map((c) => (

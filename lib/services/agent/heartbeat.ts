@@ -11,8 +11,9 @@ import {
 import type { ProviderRow } from "@/db/queries/providers";
 import { providerById } from "@/db/queries/providers";
 import { transaction } from "@/db/retry";
+import { chainConfig } from "@/lib/env";
 import { changeProviderStatus } from "../providers/providers";
-import { silenceMs } from "./limits";
+import { agentLimits, silenceMs } from "./limits";
 
 const short = (max: number) => z.string().trim().min(1).max(max);
 
@@ -82,7 +83,19 @@ export async function heartbeat(
     address: provider.address,
     signerAddress: provider.signerAddress,
     status,
-    heartbeatSeconds: silenceMs() / 3000,
+    heartbeatSeconds: agentLimits.heartbeatSeconds,
+    chain: chainOfMarket(),
+  };
+}
+
+/** Where the agent sends acknowledgeStart and submitResult (its own RPC URL may override). */
+function chainOfMarket() {
+  const config = chainConfig();
+  return {
+    chainId: config.chain.id,
+    name: config.chain.name,
+    rpcUrl: config.rpcUrl ?? null,
+    marketAddress: config.marketAddress ?? null,
   };
 }
 

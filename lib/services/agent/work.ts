@@ -103,10 +103,14 @@ export async function waitForWork(
   signal?: AbortSignal,
 ): Promise<AgentWork> {
   const deadline = Date.now() + Math.min(Math.max(waitMs, 0), agentLimits.maxWaitMs);
+  let last: AgentWork | undefined;
   for (;;) {
+    // The agent hung up: answer nobody, read nothing more.
+    if (last && signal?.aborted) return last;
     const listener = await listenForProvider(db, provider.id);
     try {
       const work = await workOf(db, provider);
+      last = work;
       const left = deadline - Date.now();
       if (work.fingerprint !== since || left <= 0 || signal?.aborted) return work;
       await listener.wait(Math.min(left, RECHECK_MS), signal);

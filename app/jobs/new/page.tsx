@@ -1,0 +1,47 @@
+import type { Metadata } from "next";
+import { jobTemplates } from "@/components/market/job-templates";
+import { NewJobForm } from "@/components/market/new-job-form";
+import { parseEth } from "@/lib/market/eth";
+import { gpuModel, regions } from "@/lib/market/gpu-catalog";
+import { jobKinds } from "@/lib/market/schemas";
+import type { JobFormValues } from "@/lib/services/browse/job-form";
+
+export const metadata: Metadata = { title: "New job" };
+
+type Params = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+
+/**
+ * The starting values: a template (`?template=`), then an offer's terms from the market's "Use"
+ * link (`?model=&region=&maxPrice=&gpus=`), each taken only when it is one the form accepts.
+ */
+function initialValues(params: Params): JobFormValues {
+  const kind = jobKinds.find((k) => k === one(params.template)) ?? "fine-tune";
+  const values = { ...jobTemplates[kind].values };
+  const model = one(params.model);
+  if (gpuModel(model)) {
+    values.gpuModels = [model];
+    values.minVramGb = "";
+  }
+  const region = one(params.region);
+  if ((regions as readonly string[]).includes(region)) values.regions = [region];
+  const price = one(params.maxPrice);
+  if (parseEth(price)) values.maxPriceEth = price;
+  const gpus = Number(one(params.gpus));
+  if (Number.isInteger(gpus) && gpus >= 1 && gpus <= 64) values.gpuCount = String(gpus);
+  return values;
+}
+
+export default async function NewJobPage({ searchParams }: { searchParams: Promise<Params> }) {
+  const initial = initialValues(await searchParams);
+  return (
+    <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+      <h1 className="text-2xl font-semibold tracking-tight text-zinc-50">New job</h1>
+      <p className="mt-1 max-w-3xl text-sm text-zinc-400">
+        Describe the container and the GPUs it needs. The quote on the right follows every change;
+        submitting reserves the offer, then you fund the escrow from your wallet.
+      </p>
+      <NewJobForm initial={initial} />
+    </main>
+  );
+}

@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export type AgentProcess = {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves when a line matching `pattern` has been printed. */
+  waitFor: (pattern: RegExp, ms?: number) => Promise<void>;
+  exited: Promise<number | null>;
+};
+
+/** The real CLI (`lib/agent/cli.ts`) as a child process, its output collected. */
+export function spawnAgent(args: string[], env: Record<string, string> = {}): AgentProcess {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "lib/agent/cli.ts"), ...args],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        ...env,
+      } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let text = "";
+  const watchers = new Set<() => void>();
+  const take = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const watch of watchers) watch();
+    if (process.env.AGENT_TEST_ECHO) process.stdout.write(chunk);
+  };
+  child.stdout?.on("data", take);
+  child.stderr?.on("data", take);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitFor: (pattern, ms = 60_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(text)) {
+            watchers.delete(check);
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => {
+          watchers.delete(check);
+          reject(new Error(`the agent never printed ${pattern}; it printed:\n${text}`));
+        }, ms);
+        watchers.add(check);
+        check();
+      }),
+  };
+}
+
+/** Polls `read` until `done` says yes (conditions in other processes; not a timing assertion). */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  ms = 60_000,
+  what = "condition",
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until)
+      throw new Error(
+        `${what} not reached; last: ${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
