@@ -46,7 +46,7 @@ const signerB = privateKeyToAccount(SIGNER_B).address;
 const MARKET = { gpuModel: "a100-80gb", region: "eu-west" };
 
 async function signIn(page: Page, privateKey: Hex, path = "/provider"): Promise<TestWallet> {
-  const wallet = await installTestWallet(page, { privateKey, rpcUrl: RPC_URL } as never);
+  const wallet = await installTestWallet(page, { privateKey, rpcUrl: RPC_URL });
   await page.goto(path);
   await page.getByRole("button", { name: "Connect wallet" }).click();
   await page.getByTestId("rk-wallet-option-injected").click();
@@ -234,6 +234,13 @@ test("create an agent key, shown once, and revoke it", async ({ page }, testInfo
   await expect(page.getByText(key ?? "")).toHaveCount(0);
   await page.getByRole("button", { name: "Revoke key rack 1" }).click();
   await expect(page.getByTestId("key-revoked")).toBeVisible();
+  // With no live key the agent step is open again; a second key closes it.
+  await page.goto("/provider");
+  await expect(page.getByTestId("step-agentKey")).toContainText("(to do)");
+  await page.goto("/provider/agent");
+  await page.getByLabel("Label (which machine uses it)").fill("rack 2");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByTestId("api-key")).toHaveCount(2);
 });
 
 test("see an earning after a job is finalized, and claim it", async ({ page }, testInfo) => {
