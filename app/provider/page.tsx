@@ -35,7 +35,8 @@ export default async function ProviderPage() {
   const now = new Date(await chainNowMs());
   const [earnings, agent] = await Promise.all([
     providerEarnings(db, session.address, { from: now, to: now, now }),
-    overview.provider ? agentStatus(db, overview.provider.id, now) : Promise.resolve(null),
+    // Heartbeats are on the server's clock, not the chain's.
+    overview.provider ? agentStatus(db, overview.provider.id) : Promise.resolve(null),
   ]);
   const { stake, offers } = overview;
   const gpus = offers.reduce((s, o) => s + o.gpusTotal, 0);

@@ -72,7 +72,7 @@ export default async function EarningsPage({
             </TxButton>
           ) : null}
         </div>
-        <dl className="grid grid-cols-3 gap-4">
+        <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
           <Figure label="This week" note="UTC, from Monday">
             <Amount wei={page.totals.week} />
           </Figure>
