@@ -20,6 +20,7 @@ import { openDb } from "../../db/client";
 import { recordStakeForSeed } from "../../db/queries/chain/seed-stake";
 import { createOfferInput, registerProviderInput } from "../../lib/market/schemas";
 import { listOffer } from "../../lib/services/offers/offers";
+import { earningsPage } from "../../lib/services/providers/dashboard";
 import { registerProvider } from "../../lib/services/providers/providers";
 import { startTempPostgres } from "../lib/temp-postgres";
 
@@ -135,6 +136,23 @@ async function main() {
   let t = performance.now();
   await seed(url, provider);
   console.log(`seeded ${JOBS} finished jobs in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  // The page's reads alone, in this process: how much of the render is the database.
+  {
+    const handle = await openDb({ driver: "postgres", url });
+    const reads: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const now = new Date();
+      t = performance.now();
+      await earningsPage(handle.db, provider, {
+        from: new Date(now.getTime() - 29 * 86_400_000),
+        to: now,
+        now,
+      });
+      if (i >= 5) reads.push(performance.now() - t);
+    }
+    await handle.close();
+    console.log(`earnings reads alone: p50 ${quantile(reads, 0.5).toFixed(1)} ms`);
+  }
 
   const server: ChildProcess = spawn(
     process.execPath,
