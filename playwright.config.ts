@@ -12,6 +12,14 @@ if (!process.env.E2E_DATA_DIR) {
   process.env.E2E_DATA_DIR_OWNED = "1";
 }
 const dataDir = process.env.E2E_DATA_DIR;
+// The app server's Postgres, when the run gives one (`npm test` does: a fresh database). The
+// wallet specs' fixtures drive the provider's side through the same database, so they skip
+// without it; the other specs run on the server's embedded PGlite then.
+const databaseUrl = process.env.E2E_DATABASE_URL;
+if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
+/** The devnet this config starts (or reuses outside CI): the chain the app is configured for. */
+const devnetPort = 8547;
+process.env.E2E_RPC_URL ??= `http://127.0.0.1:${devnetPort}`;
 
 /** Debian's Chromium: `npx playwright install` cannot download browsers on these machines. */
 const chromiumArgs = [
@@ -45,28 +53,45 @@ export default defineConfig({
     },
     trace: "retain-on-failure",
   },
-  webServer: {
-    // The test command builds first (`next build`); this only serves the build.
-    // The server's output goes to a file in the run's folder, which log-secrets.spec.ts reads.
-    command: `npx next start -p ${port} > "${path.join(dataDir, "server.log")}" 2>&1`,
-    url: `${origin}/api/health`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      APP_ORIGIN: origin,
-      PORT: String(port),
-      // A throwaway embedded database (and generated session secret) unless a Postgres is given.
-      PGLITE_DATA_DIR: path.join(dataDir, "pglite"),
-      NEXT_PUBLIC_CHAIN: "devnet",
-      // Specs that test rate limits send their own X-Forwarded-For (one trusted hop), so they
-      // get their own buckets; browser specs share the fallback bucket, kept roomy.
-      TRUSTED_PROXY_HOPS: "1",
-      RATE_LIMIT_NONCE: "120",
-      RATE_LIMIT_SIGN_IN: "120",
+  webServer: [
+    {
+      // The embedded Stylus devnet with the real ComputeMarket WASM, fresh for each run (no data
+      // dir): the wallet specs move its clock forward.
+      command: `npx tsx lib/devnet/cli.ts --port ${devnetPort} --quiet > "${path.join(dataDir, "devnet.log")}" 2>&1`,
+      port: devnetPort,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      env: { NODE_OPTIONS: "" },
     },
-  },
+    {
+      // The test command builds first (`next build`); this only serves the build.
+      // The server's output goes to a file in the run's folder, which log-secrets.spec.ts reads.
+      command: `npx next start -p ${port} > "${path.join(dataDir, "server.log")}" 2>&1`,
+      url: `${origin}/api/health`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        APP_ORIGIN: origin,
+        PORT: String(port),
+        // The run's Postgres, or a throwaway embedded database; the generated session secret
+        // is kept beside the embedded database's folder either way.
+        PGLITE_DATA_DIR: path.join(dataDir, "pglite"),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        // The specs' fixtures need Node's react-server condition; Next sets its own.
+        NODE_OPTIONS: "",
+        // The wallet specs settle jobs themselves (finalize after time travel): no keeper first.
+        KEEPER: "off",
+        NEXT_PUBLIC_CHAIN: "devnet",
+        // Specs that test rate limits send their own X-Forwarded-For (one trusted hop), so they
+        // get their own buckets; browser specs share the fallback bucket, kept roomy.
+        TRUSTED_PROXY_HOPS: "1",
+        RATE_LIMIT_NONCE: "120",
+        RATE_LIMIT_SIGN_IN: "120",
+      },
+    },
+  ],
 });

@@ -221,6 +221,25 @@ test("finalize after the challenge window, then withdraw the refund", async ({
   await expect(page.getByRole("button", { name: "Withdraw" })).toHaveCount(0);
 });
 
+test("a call that would revert is explained before the wallet opens", async ({ page }) => {
+  const wallet = await signIn(page);
+  const { jobId } = await quotedJob(wallet.address);
+  await page.goto(`/jobs/${jobId}`);
+  await expect(page.getByRole("button", { name: "Fund escrow" })).toBeVisible();
+  // The chain's clock passes the quote's 15 minutes; the page, on this machine's clock, still
+  // offers to fund it.
+  await timeTravel(16 * 60);
+  const callsBefore = wallet.calls.length;
+  await page.getByRole("button", { name: "Fund escrow" }).click();
+  await expect(page.getByTestId("tx-status")).toContainText(
+    "Fund escrow failed: The provider's quote expired at",
+  );
+  await expect(page.getByTestId("tx-status")).toContainText("Wait for a new quote, then fund it.");
+  // The simulation refused it: the wallet was never asked to send anything.
+  expect(wallet.calls.slice(callsBefore)).not.toContain("eth_sendTransaction");
+  expect(wallet.transactions).toHaveLength(0);
+});
+
 test("another buyer's job is a 404, and so is a job that does not exist", async ({
   page,
   browser,

@@ -13,6 +13,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { LaneOutput } from "./lib/lane-output";
 import { preflight } from "./lib/preflight";
 import { findPostgresBin, startTempPostgres, type TempPostgres } from "./lib/temp-postgres";
@@ -105,6 +106,12 @@ async function cargoTests(out: Out): Promise<Counts> {
   return counts;
 }
 
+/**
+ * The Playwright specs against the production build, with the devnet that playwright.config.ts
+ * starts and the app server on a database of their own in the test Postgres: the wallet specs'
+ * fixtures drive the provider's side through the same database (e2e/fixtures/jobs.ts), which
+ * an embedded PGlite inside the server could not share.
+ */
 async function e2e(out: Out): Promise<Counts> {
   const build = await exec(out, "npx", ["next", "build"]);
   if (build.code !== 0) return { passed: 0, failed: 1, skipped: 0 };
@@ -112,6 +119,9 @@ async function e2e(out: Out): Promise<Counts> {
   const { code } = await exec(out, "npx", ["playwright", "test", "--reporter=list,json"], {
     ...baseEnv,
     PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+    E2E_DATABASE_URL: await freshDatabase(await postgresUrl(), "e2e"),
+    // The wallet specs' fixtures import the services, which guard themselves with server-only.
+    NODE_OPTIONS: "--conditions=react-server",
   });
   if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0 };
   const stats = (
@@ -121,6 +131,21 @@ async function e2e(out: Out): Promise<Counts> {
   ).stats;
   const failed = stats.unexpected + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
   return { passed: stats.expected + stats.flaky, failed, skipped: stats.skipped };
+}
+
+/** A new, empty database on the server at `url`, named after `prefix`; its URL. */
+async function freshDatabase(url: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${Date.now()}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const fresh = new URL(url);
+  fresh.pathname = `/${name}`;
+  return fresh.toString();
 }
 
 let postgres: TempPostgres | undefined;

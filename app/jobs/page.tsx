@@ -3,7 +3,10 @@ import Link from "next/link";
 import { JobStatusBadge } from "@/components/jobs/status-badge";
 import { When } from "@/components/jobs/when";
 import { Amount } from "@/components/ui/amount";
+import { buttonClass } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader, Panel } from "@/components/ui/page-header";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { shortAddress } from "@/components/wallet/short-address";
 import { getDb } from "@/db";
 import { getSession } from "@/lib/auth/session";
@@ -50,10 +53,7 @@ export default async function JobsPage({
         <PageHeader title="Jobs">
           Every job you submitted, newest first, with what it cost and what came back to you.
         </PageHeader>
-        <Link
-          href="/jobs/new"
-          className="rounded-lg bg-emerald-500 px-3.5 py-2 text-sm font-medium text-zinc-950 hover:bg-emerald-400"
-        >
+        <Link href="/jobs/new" className={buttonClass()}>
           Submit a job
         </Link>
       </div>
@@ -77,97 +77,79 @@ export default async function JobsPage({
         ))}
       </nav>
       {jobs.length === 0 ? (
-        <section className="rounded-xl border border-dashed border-zinc-800 p-10 text-center">
-          <h3 className="text-base font-medium text-zinc-100">
-            {filter === "all" ? "No jobs yet" : `No ${filterLabels[filter].toLowerCase()} jobs`}
-          </h3>
-          <p className="mt-2 text-sm text-zinc-400">
-            {filter === "all"
-              ? "Describe a job, get matched to GPUs, and pay into escrow only for the seconds used."
-              : "Jobs in this state will be listed here."}
-          </p>
-          <Link
-            href="/jobs/new"
-            className="mt-5 inline-block rounded-lg bg-emerald-500 px-3.5 py-2 text-sm font-medium text-zinc-950 hover:bg-emerald-400"
-          >
-            Submit a job
-          </Link>
-        </section>
+        <EmptyState
+          title={filter === "all" ? "No jobs yet" : `No ${filterLabels[filter].toLowerCase()} jobs`}
+          action={
+            <Link href="/jobs/new" className={buttonClass()}>
+              Submit a job
+            </Link>
+          }
+        >
+          {filter === "all"
+            ? "Describe a job, get matched to GPUs, and pay into escrow only for the seconds used."
+            : "Jobs in this state will be listed here."}
+        </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-zinc-800">
-          <table className="w-full min-w-[640px] text-left text-sm">
-            <caption className="sr-only">Your jobs, newest first</caption>
-            <thead className="bg-zinc-900/60 text-xs uppercase tracking-wide text-zinc-400">
-              <tr>
-                <th scope="col" className="px-4 py-3 font-medium">
-                  Job
-                </th>
-                <th scope="col" className="px-4 py-3 font-medium">
-                  GPUs
-                </th>
-                <th scope="col" className="px-4 py-3 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="px-4 py-3 text-right font-medium">
-                  Escrow / cost
-                </th>
-                <th scope="col" className="px-4 py-3 text-right font-medium">
-                  Refund
-                </th>
-                <th scope="col" className="px-4 py-3 font-medium">
-                  Updated
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-800/70">
-              {jobs.map((job) => {
-                const model = job.market
-                  ? gpuName(marketParts(job.market).gpuModel)
-                  : job.gpuModels.map(gpuName).join(" / ") || "Any GPU";
-                return (
-                  <tr key={job.id} className="hover:bg-zinc-900/40">
-                    <td className="px-4 py-3">
-                      <Link
-                        href={`/jobs/${job.id}`}
-                        className="font-mono text-emerald-300 hover:underline"
-                      >
-                        {job.id.slice(0, 8)}
-                      </Link>
-                      <div className="max-w-48 truncate text-xs text-zinc-400" title={job.image}>
-                        {job.image}
-                      </div>
-                    </td>
-                    <td className="px-4 py-3">
-                      {model} × {job.gpuCount}
-                    </td>
-                    <td className="px-4 py-3">
-                      <JobStatusBadge status={job.status} />
-                    </td>
-                    <td className="px-4 py-3 text-right">
-                      {job.cost !== null ? (
-                        <Amount wei={job.cost} />
-                      ) : job.escrow !== null ? (
-                        <Amount wei={job.escrow} />
-                      ) : (
-                        <span className="text-zinc-400">—</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-3 text-right">
-                      {job.refund !== null ? (
-                        <Amount wei={job.refund} />
-                      ) : (
-                        <span className="text-zinc-400">—</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-3 text-zinc-400">
-                      <When at={job.updatedAt} now={now} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <Table>
+          <caption className="sr-only">Your jobs, newest first</caption>
+          <THead>
+            <tr>
+              <Th>Job</Th>
+              <Th>GPUs</Th>
+              <Th>Status</Th>
+              <Th numeric>Escrow / cost</Th>
+              <Th numeric>Refund</Th>
+              <Th>Updated</Th>
+            </tr>
+          </THead>
+          <TBody>
+            {jobs.map((job) => {
+              const model = job.market
+                ? gpuName(marketParts(job.market).gpuModel)
+                : job.gpuModels.map(gpuName).join(" / ") || "Any GPU";
+              return (
+                <Tr key={job.id}>
+                  <Td>
+                    <Link
+                      href={`/jobs/${job.id}`}
+                      className="font-mono text-emerald-300 hover:underline"
+                    >
+                      {job.id.slice(0, 8)}
+                    </Link>
+                    <div className="max-w-48 truncate text-xs text-zinc-400" title={job.image}>
+                      {job.image}
+                    </div>
+                  </Td>
+                  <Td>
+                    {model} × {job.gpuCount}
+                  </Td>
+                  <Td>
+                    <JobStatusBadge status={job.status} />
+                  </Td>
+                  <Td numeric>
+                    {job.cost !== null ? (
+                      <Amount wei={job.cost} />
+                    ) : job.escrow !== null ? (
+                      <Amount wei={job.escrow} />
+                    ) : (
+                      <span className="text-zinc-400">—</span>
+                    )}
+                  </Td>
+                  <Td numeric>
+                    {job.refund !== null ? (
+                      <Amount wei={job.refund} />
+                    ) : (
+                      <span className="text-zinc-400">—</span>
+                    )}
+                  </Td>
+                  <Td className="text-zinc-400">
+                    <When at={job.updatedAt} now={now} />
+                  </Td>
+                </Tr>
+              );
+            })}
+          </TBody>
+        </Table>
       )}
     </main>
   );

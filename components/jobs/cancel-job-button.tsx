@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { cancelJob } from "@/app/actions/market";
+import { buttonClass } from "@/components/ui/button";
 
 /** Cancels a job in the market before its escrow is funded: no transaction, nothing to pay. */
 export function CancelJobButton({ jobId }: { jobId: string }) {
@@ -15,7 +16,7 @@ export function CancelJobButton({ jobId }: { jobId: string }) {
       <button
         type="button"
         disabled={pending}
-        className="rounded-lg border border-zinc-700 px-3.5 py-2 text-sm font-medium text-zinc-100 hover:border-zinc-500 hover:bg-zinc-900 disabled:opacity-50"
+        className={buttonClass("secondary")}
         onClick={() =>
           start(async () => {
             const result = await cancelJob({ jobId });

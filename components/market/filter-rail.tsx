@@ -1,7 +1,7 @@
 "use client";
 
 import { debounce, useQueryStates } from "nuqs";
-import { useTransition } from "react";
+import { useState, useTransition } from "react";
 import { Field, Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { gpuCatalog, regions } from "@/lib/market/gpu-catalog";
@@ -15,6 +15,37 @@ function intOrNull(value: string): number | null {
   if (value.trim() === "") return null;
   const n = Number(value);
   return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/**
+ * A typed filter: the input keeps what the person types (the URL follows, debounced), and takes
+ * the URL's value when it changes from elsewhere (Clear filters, back and forward).
+ */
+function TypedInput({
+  value,
+  onValue,
+  ...props
+}: Omit<React.ComponentProps<typeof Input>, "value" | "onChange" | "defaultValue"> & {
+  value: string;
+  onValue: (text: string) => void;
+}) {
+  const [text, setText] = useState(value);
+  const [seen, setSeen] = useState(value);
+  if (value !== seen) {
+    // The URL moved without this input: show its value (adjusting state during render).
+    setSeen(value);
+    if (value !== text.trim()) setText(value);
+  }
+  return (
+    <Input
+      {...props}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onValue(e.target.value);
+      }}
+    />
+  );
 }
 
 /**
@@ -62,14 +93,14 @@ export function FilterRail() {
         />
       </Field>
       <Field id="filter-gpus" label="GPUs free on one offer, at least">
-        <Input
+        <TypedInput
           id="filter-gpus"
           type="number"
           inputMode="numeric"
           min={1}
           placeholder="1"
-          defaultValue={f.gpus ?? ""}
-          onChange={(e) => set({ gpus: intOrNull(e.target.value) }, true)}
+          value={f.gpus?.toString() ?? ""}
+          onValue={(v) => set({ gpus: intOrNull(v) }, true)}
         />
       </Field>
       <fieldset>
@@ -89,12 +120,12 @@ export function FilterRail() {
         </div>
       </fieldset>
       <Field id="filter-max-price" label="Max price (ETH per GPU-hour)">
-        <Input
+        <TypedInput
           id="filter-max-price"
           inputMode="decimal"
           placeholder="e.g. 0.002"
-          defaultValue={f.maxPrice ?? ""}
-          onChange={(e) => set({ maxPrice: e.target.value.trim() || null }, true)}
+          value={f.maxPrice ?? ""}
+          onValue={(v) => set({ maxPrice: v.trim() || null }, true)}
         />
       </Field>
       <Field id="filter-reliability" label="Provider reliability">
@@ -111,14 +142,14 @@ export function FilterRail() {
         label="TFLOPS per GPU, at least"
         hint="Measured by the provider's agent when known, else the GPU's rated figure."
       >
-        <Input
+        <TypedInput
           id="filter-tflops"
           type="number"
           inputMode="numeric"
           min={1}
           placeholder="e.g. 300"
-          defaultValue={f.tflops ?? ""}
-          onChange={(e) => set({ tflops: intOrNull(e.target.value) }, true)}
+          value={f.tflops?.toString() ?? ""}
+          onValue={(v) => set({ tflops: intOrNull(v) }, true)}
         />
       </Field>
     </form>

@@ -132,8 +132,13 @@ export function NewJobForm({ initial }: { initial: JobFormValues }) {
   const errors = formState.errors;
   const err = (name: keyof JobFormValues) => firstError(errors, name);
   return (
-    <div className="mt-6 grid gap-6 lg:grid-cols-[1fr_22rem]">
-      <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-6" aria-label="New job">
+    <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <form
+        onSubmit={handleSubmit(onSubmit)}
+        noValidate
+        className="min-w-0 space-y-6"
+        aria-label="New job"
+      >
         <Tabs
           id="template"
           label="Template"
@@ -177,7 +182,10 @@ export function NewJobForm({ initial }: { initial: JobFormValues }) {
             {env.fields.map((f, i) => {
               const secret = values.env?.[i]?.secret ?? false;
               return (
-                <div key={f.id} className="grid grid-cols-[1fr_1fr_auto_auto] items-center gap-2">
+                <div
+                  key={f.id}
+                  className="grid grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto_auto] items-center gap-2"
+                >
                   <Input
                     aria-label={`Variable ${i + 1} name`}
                     placeholder="NAME"
@@ -319,7 +327,7 @@ export function NewJobForm({ initial }: { initial: JobFormValues }) {
           {formState.isSubmitting ? "Submitting…" : "Submit job"}
         </Button>
       </form>
-      <aside className="space-y-4 lg:sticky lg:top-6 lg:self-start">
+      <aside className="min-w-0 space-y-4 lg:sticky lg:top-6 lg:self-start">
         {outcome ? <SubmittedJob key={outcome.job.id} outcome={outcome} /> : null}
         <QuotePanel state={quote} onFix={fix} />
       </aside>

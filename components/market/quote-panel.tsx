@@ -147,7 +147,7 @@ function NoMatch({
                 key={s.text}
                 size="sm"
                 variant="secondary"
-                className="h-auto py-1.5 text-left whitespace-normal"
+                wrap
                 onClick={() => onFix(s.changes)}
               >
                 {s.text.charAt(0).toUpperCase() + s.text.slice(1)}

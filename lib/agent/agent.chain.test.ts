@@ -12,6 +12,7 @@ import { keccak256 } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { jobById } from "@/db/queries/jobs";
+import { leaseById, transitionLease } from "@/db/queries/leases";
 import { providerByAddress } from "@/db/queries/providers";
 import { createTestDb } from "@/db/testing";
 import { sweepAgents } from "@/lib/services/agent/heartbeat";
@@ -154,6 +155,32 @@ describe("the provider's agent", () => {
     expect(text).toContain("second run");
     // The first run's process, orphaned by the kill, was stopped by the restarted agent.
     expect(runningSleeps()).toEqual([]);
+  });
+
+  it("stops a running job whose lease expired under it, and does not retry it", async () => {
+    const agent = await runningAgent();
+    const { job, lease } = await placed('touch "$HOME/begun"; sleep 600');
+    await m.fundWhenQuoted(lease.id);
+    await eventually(
+      async () => existsSync(path.join(m.workDir, "jobs", job.id, "begun")),
+      Boolean,
+      60_000,
+      "job under way",
+    );
+    // As the indexer does on JobExpired (the deadline passed on chain).
+    const current = await leaseById(handle.db, lease.id);
+    if (!current) throw new Error("no lease");
+    await transitionLease(handle.db, current, ["funded", "running"], "expired");
+    await agent.waitFor(new RegExp(`job ${job.id}: no longer assigned here`), 30_000);
+    await eventually(
+      async () => runningSleeps(),
+      (pids) => pids.length === 0,
+      30_000,
+      "the job's process stopped",
+    );
+    const state = JSON.parse(readFileSync(path.join(m.workDir, "state.json"), "utf8"));
+    expect(state.jobs[job.id].phase).toBe("abandoned");
+    expect(agent.output()).not.toMatch(new RegExp(`job ${job.id}: .*retrying`));
   });
 
   it("loses nothing when the server restarts while a job runs", async () => {

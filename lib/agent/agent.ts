@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { type Hex, keccak256, type PrivateKeyAccount } from "viem";
 import { quoteTypes } from "@/lib/web3/eip712";
 import { type AgentApi, ApiError, type HeartbeatAnswer, type WorkItem } from "./api-client";
 import type { Benchmark } from "./benchmark";
 import { MarketCalls } from "./chain";
 import type { Hardware } from "./hardware";
-import { LogStream } from "./log-stream";
+import { executeJob, resultPath } from "./job-run";
 import type { Runtime } from "./runtimes/types";
 import { type JobState, StateFile } from "./state";
 
@@ -40,6 +39,10 @@ export class Agent {
   private readonly state: StateFile;
   private readonly runners = new Map<string, Promise<void>>();
   private readonly jobAborts = new Map<string, AbortController>();
+  /** The pause before a job's failed step is tried again, doubling, per job. */
+  private readonly retries = new Map<string, number>();
+  private readonly retryAt = new Map<string, number>();
+  private kicked = false;
   /** The long-poll in flight, aborted by stop(); one per request (fetch keeps a listener each). */
   private poll = new AbortController();
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -94,7 +97,9 @@ export class Agent {
 
   /** The long-poll loop, until stop(). Then waits for the jobs it runs. */
   async run(): Promise<void> {
-    const unfinished = this.state.jobs.filter((j) => j.phase !== "submitted");
+    const unfinished = this.state.jobs.filter(
+      (j) => j.phase !== "submitted" && j.phase !== "abandoned",
+    );
     if (unfinished.length > 0) {
       this.say(
         `resuming ${unfinished.length} job(s) from ${this.state.file}: ${unfinished.map((j) => `${j.jobId} (${j.phase})`).join(", ")}`,
@@ -109,10 +114,15 @@ export class Agent {
           this.poll.signal,
         );
         backoff = 1000;
+        this.kicked = false;
         this.fingerprint = work.fingerprint;
         await this.act(work.items);
       } catch (error) {
         if (this.stopping) break;
+        if (this.kicked) {
+          this.kicked = false;
+          continue;
+        }
         this.say(
           `server unreachable or refused (${(error as Error).message}); retrying in ${backoff / 1000} s`,
         );
@@ -131,6 +141,14 @@ export class Agent {
     if (now) for (const abort of this.jobAborts.values()) abort.abort();
   }
 
+  /** Ends the long-poll in flight and asks again at once (a job's retry is due). */
+  private kick() {
+    if (this.stopping) return;
+    this.fingerprint = null;
+    this.kicked = true;
+    this.poll.abort();
+  }
+
   get running(): number {
     return this.runners.size;
   }
@@ -145,7 +163,22 @@ export class Agent {
     return used;
   }
 
+  /**
+   * A job this agent is starting or running whose lease left the list was cancelled or expired
+   * (e.g. its deadline passed on chain): stop it, and do not retry it.
+   */
+  private dropVanished(items: WorkItem[]) {
+    for (const job of this.state.jobs) {
+      if (job.phase !== "starting" && job.phase !== "running") continue;
+      if (!this.runners.has(job.jobId) || items.some((i) => i.jobId === job.jobId)) continue;
+      this.say(`job ${job.jobId}: no longer assigned here (cancelled or expired); stopping it`);
+      this.state.update(job.jobId, { phase: "abandoned" });
+      this.jobAborts.get(job.jobId)?.abort();
+    }
+  }
+
   private async act(items: WorkItem[]) {
+    this.dropVanished(items);
     let used = this.usedGpus(items);
     for (const item of items) {
       if (item.status === "reserved" && !this.stopping) {
@@ -161,6 +194,7 @@ export class Agent {
         !this.runners.has(item.jobId)
       ) {
         if (item.reported.submitted) continue;
+        if ((this.retryAt.get(item.jobId) ?? 0) > Date.now()) continue;
         this.startRunner(item);
       }
     }
@@ -213,14 +247,27 @@ export class Agent {
         phase: "starting",
       });
     const runner = this.advance(job, item)
-      .catch((error) =>
-        this.say(`job ${item.jobId}: ${(error as Error).message}; will retry on the next change`),
+      .then(
+        () => {
+          this.retries.delete(item.jobId);
+          this.retryAt.delete(item.jobId);
+          // The next answer counts the GPUs this job held as free.
+          this.fingerprint = null;
+        },
+        (error) => {
+          if (this.state.job(item.jobId)?.phase === "abandoned") return;
+          if (this.stopping && this.jobAborts.get(item.jobId)?.signal.aborted) return;
+          // A failed step (no gas, server down, chain busy) is retried after a doubling pause.
+          const pause = Math.min((this.retries.get(item.jobId) ?? 1000) * 2, 60_000);
+          this.retries.set(item.jobId, pause);
+          this.retryAt.set(item.jobId, Date.now() + pause);
+          this.say(`job ${item.jobId}: ${(error as Error).message}; retrying in ${pause / 1000} s`);
+          setTimeout(() => this.kick(), pause).unref();
+        },
       )
       .finally(() => {
         this.runners.delete(item.jobId);
         this.jobAborts.delete(item.jobId);
-        // Look again at once: a failed step is retried, a finished job frees its GPUs.
-        this.fingerprint = null;
       });
     this.runners.set(item.jobId, runner);
   }
@@ -273,81 +320,24 @@ export class Agent {
   }
 
   private resultPath(jobId: string) {
-    return path.join(this.o.workDir, "jobs", jobId, "result.bin");
+    return resultPath(this.o.workDir, jobId);
   }
 
   /** Runs the job (again, after a restart mid-run) and keeps its result and seconds used. */
-  private async execute(job: JobState, item: WorkItem): Promise<JobState> {
-    if (!item.job) throw new Error("the server sent no job spec for a funded job");
-    const dir = path.join(this.o.workDir, "jobs", job.jobId);
-    mkdirSync(dir, { recursive: true });
-    if (job.pid) stopLeftover(job.pid);
-    const runs = (job.runs ?? 0) + 1;
-    this.state.update(job.jobId, { runs });
-    const startedAt = Date.parse(job.startedAt ?? new Date().toISOString());
-    const elapsed = Math.floor((Date.now() - startedAt) / 1000);
-    const timeoutSeconds = Math.max(job.maxSeconds - elapsed - 5, 1);
-    this.say(
-      `job ${job.jobId}: running${runs > 1 ? ` again (run ${runs}, after a restart)` : ""} with ${this.o.runtime.name}: ${item.job.command || item.job.image}`,
-    );
-    const logs = new LogStream(
-      (text) => this.o.api.logs(job.jobId, text),
-      (error) => this.say(`job ${job.jobId}: logs no longer taken (${(error as Error).message})`),
-    );
-    if (runs > 1) logs.write(`[agent] restarted; running the job again (run ${runs})\n`);
+  private execute(job: JobState, item: WorkItem): Promise<JobState> {
     const abort = new AbortController();
     this.jobAborts.set(job.jobId, abort);
-    const outcome = await this.o.runtime.run(
+    return executeJob(
       {
-        jobId: job.jobId,
-        image: item.job.image,
-        command: item.job.command,
-        env: item.job.env,
-        gpuIndices: this.o.hardware.gpus.slice(0, job.gpuCount).map((g) => g.index),
-        dir,
-        timeoutSeconds,
-        outputCapBytes: this.o.outputCapBytes ?? 1_900_000,
+        ...this.o,
+        state: this.state,
+        say: (line) => this.say(line),
+        stopping: () => this.stopping,
       },
-      (text) => logs.write(text),
+      job,
+      item,
       abort.signal,
-      (pid) => this.state.update(job.jobId, { pid }),
     );
-    if (abort.signal.aborted) {
-      await logs.end();
-      throw new Error("stopped by Ctrl-C; a restarted agent runs it again");
-    }
-    logs.write(`[agent] exit ${outcome.exitCode} after ${outcome.seconds.toFixed(1)} s\n`);
-    await logs.end();
-    const result = this.resultOf(dir, outcome.exitCode, outcome.seconds);
-    writeFileSync(this.resultPath(job.jobId), result);
-    const usedSeconds = Math.min(
-      Math.max(Math.ceil((Date.now() - startedAt) / 1000), 1),
-      job.maxSeconds,
-    );
-    this.say(
-      `job ${job.jobId}: exit ${outcome.exitCode}${outcome.timedOut ? " (time limit)" : ""} in ${outcome.seconds.toFixed(1)} s`,
-    );
-    return this.state.update(job.jobId, { phase: "ran", exitCode: outcome.exitCode, usedSeconds });
-  }
-
-  /** out/result, result.json or result.txt when the job wrote one, else a JSON summary. */
-  private resultOf(dir: string, exitCode: number, seconds: number): Uint8Array {
-    for (const name of ["result", "result.json", "result.txt"]) {
-      const file = path.join(dir, "out", name);
-      if (existsSync(file)) return readFileSync(file);
-    }
-    return new TextEncoder().encode(
-      JSON.stringify({ exitCode, seconds: Number(seconds.toFixed(3)) }),
-    );
-  }
-}
-
-/** Kills the process group a crashed agent left running (its job is run again). */
-function stopLeftover(pgid: number) {
-  try {
-    process.kill(-pgid, "SIGKILL");
-  } catch {
-    // Gone already.
   }
 }
 

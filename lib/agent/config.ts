@@ -2,16 +2,15 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 
 /** Everything the agent is told: flags win over environment, environment over the file. */
 export const agentConfigSchema = z.object({
   server: z.url().default("http://localhost:3000"),
-  apiKey: z
-    .string()
-    .regex(/^gmk_[A-Za-z0-9_-]{43}$/, "an API key from the Provider page (gmk_...)"),
-  workDir: z.string().min(1).default(".data/agent"),
+  apiKey: text().regex(/^gmk_[A-Za-z0-9_-]{43}$/, "an API key from the Provider page (gmk_...)"),
+  workDir: text().min(1).default(".data/agent"),
   /** Defaults to <workDir>/signer.key. */
-  keyFile: z.string().min(1).optional(),
+  keyFile: text().min(1).optional(),
   runtime: z.enum(["process", "docker"]).default("process"),
   /** How many of the detected GPUs to offer; all by default. */
   gpus: z.coerce.number().int().min(0).optional(),

@@ -6,7 +6,7 @@ import type { Hex } from "viem";
  * Where each job the agent took stands, kept in <workDir>/state.json so a restarted agent picks
  * every job up at its step: start acknowledged, ran, result uploaded, submitted.
  */
-export type JobPhase = "starting" | "running" | "ran" | "uploaded" | "submitted";
+export type JobPhase = "starting" | "running" | "ran" | "uploaded" | "submitted" | "abandoned";
 
 export type JobState = {
   jobId: string;

@@ -11,21 +11,17 @@ export type AgentProcess = {
   exited: Promise<number | null>;
 };
 
-/** The real CLI (`lib/agent/cli.ts`) as a child process, its output collected. */
+/** The real command (`lib/agent/bin.mjs`, as `npm run agent`) as a child process, its output collected. */
 export function spawnAgent(args: string[], env: Record<string, string> = {}): AgentProcess {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(root, "lib/agent/cli.ts"), ...args],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "",
-        ...env,
-      } as unknown as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(process.execPath, [path.join(root, "lib/agent/bin.mjs"), ...args], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      ...env,
+    } as unknown as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let text = "";
   const watchers = new Set<() => void>();
   const take = (chunk: Buffer) => {

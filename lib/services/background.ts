@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { startIndexerFromEnv } from "@/lib/indexer/run";
 import { startKeeperFromEnv } from "@/lib/keeper/run";
 import { logError } from "@/lib/log";
+import { startAgentSweep } from "./agent/config";
 import { sweepExpiredQuotes } from "./lifecycle/expiry";
 
 const SWEEP_INTERVAL_MS = 5_000;
@@ -17,8 +18,9 @@ const holder = globalThis as typeof globalThis & {
 /**
  * Runs inside the web server process (one process owns the embedded database): the chain
  * indexer (lib/indexer, unless INDEXER=off), the keeper (lib/keeper, unless KEEPER=off or no key
- * is configured for the chain), and every few seconds, quotes that were not funded in time expire, their GPUs return to the offer, and the
- * pending jobs of those markets are matched again.
+ * is configured for the chain), the agents' heartbeat sweep (providers whose agent missed three
+ * heartbeats go offline), and every few seconds, quotes that were not funded in time expire,
+ * their GPUs return to the offer, and the pending jobs of those markets are matched again.
  */
 export function startBackgroundLoops(): void {
   if (!holder.__gpuMarketIndexer && env().INDEXER === "on") {
@@ -36,6 +38,8 @@ export function startBackgroundLoops(): void {
       (error) => logError("keeper: no database", error),
     );
   }
+  // Providers whose agent went silent go offline, also when no agent has called since a restart.
+  startAgentSweep();
   if (holder.__gpuMarketSweep) return;
   let running = false;
   holder.__gpuMarketSweep = setInterval(async () => {

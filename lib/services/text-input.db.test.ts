@@ -219,6 +219,21 @@ describe(`NUL and invalid UTF-16 in any field on ${testDriver()}`, () => {
     listSessionsAction: () => ({ input: {}, as: consumer }),
     endSessionAction: () => ({ input: { sessionId: "ab".repeat(32) }, as: consumer }),
     endOtherSessionsAction: () => ({ input: {}, as: consumer }),
+    liveQuoteAction: () => ({
+      input: {
+        gpuModels: ["h100-80gb"],
+        gpuCount: 1,
+        regions: ["us-east"],
+        maxPricePerGpuHour: "1000",
+        maxHours: 1,
+      },
+      as: consumer,
+    }),
+    removeIdleOfferAction: () => ({ input: { offerId }, as: sessionOf(providerAddress) }),
+    previewResolutionAction: () => ({
+      input: { chainJobId: `0x${"ab".repeat(32)}`, providerPayBps: 5_000, slashBps: 0 },
+      as: sessionOf(providerAddress),
+    }),
   };
 
   it("knows a valid input for every action, and each is valid", () => {

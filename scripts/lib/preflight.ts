@@ -103,9 +103,12 @@ export function tierNeeds(tier: string, env: Env, probe: Probe = systemProbe): N
       // A server given by URL is used as it is.
       return env.DATABASE_URL ? [] : [postgres];
     case "e2e": {
+      // The app server of the wallet specs runs on Postgres, shared with the specs' fixtures.
+      const server = env.DATABASE_URL ? [] : [postgres];
       const chromium = env.CHROMIUM_PATH;
       if (chromium) {
         return [
+          ...server,
           {
             what: `Chromium at CHROMIUM_PATH (${chromium})`,
             present: () => probe.exists(chromium),
@@ -114,6 +117,7 @@ export function tierNeeds(tier: string, env: Env, probe: Probe = systemProbe): N
         ];
       }
       return [
+        ...server,
         {
           what: "Chromium (/usr/bin/chromium)",
           present: () => probe.exists("/usr/bin/chromium"),

@@ -112,7 +112,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
 
       {job.status === "quoted" || job.status === "matched" ? <FundEscrow jobId={job.id} /> : null}
 
-      <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[3fr_2fr]">
         <Panel title="Timeline">
           <JobTimelineList
             createdAt={job.createdAt}
@@ -194,7 +194,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         </section>
       </div>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Panel title="Logs and result">
           <p>
             {chainJob?.resultHash

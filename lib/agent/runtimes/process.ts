@@ -4,7 +4,10 @@ import { runChild } from "./spawn";
 import type { JobSpec, Runtime } from "./types";
 
 /** Where the example jobs live, for commands such as `node "$AGENT_EXAMPLES/mlp-train.mjs"`. */
-export const EXAMPLES_DIR = path.resolve(import.meta.dirname, "../../../examples");
+export const EXAMPLES_DIR = path.join(
+  process.env.GPU_MARKET_ROOT ?? path.resolve(import.meta.dirname, "../../.."),
+  "examples",
+);
 
 /**
  * The environment a process job sees: nothing of the agent's own (no keys, no tokens), only a

@@ -10,8 +10,9 @@ const holder = globalThis as typeof globalThis & { __gpuMarketAgentSweep?: NodeJ
 
 /**
  * Every heartbeat interval, in this server process: providers whose agent went silent go
- * offline, and come back when it returns. Started with the first agent request (one process
- * owns the embedded database); idempotent.
+ * offline, and come back when it returns. Started with the server's background loops
+ * (lib/services/background.ts) and, for servers built without them, with the first agent
+ * request; idempotent.
  */
 export function startAgentSweep(): void {
   if (holder.__gpuMarketAgentSweep) return;

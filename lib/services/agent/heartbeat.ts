@@ -12,10 +12,11 @@ import type { ProviderRow } from "@/db/queries/providers";
 import { providerById } from "@/db/queries/providers";
 import { transaction } from "@/db/retry";
 import { chainConfig } from "@/lib/env";
+import { text } from "@/lib/validation/text";
 import { changeProviderStatus } from "../providers/providers";
 import { agentLimits, silenceMs } from "./limits";
 
-const short = (max: number) => z.string().trim().min(1).max(max);
+const short = (max: number) => text().trim().min(1).max(max);
 
 export const heartbeatInput = z
   .object({
@@ -29,7 +30,7 @@ export const heartbeatInput = z
                 index: z.number().int().min(0).max(63),
                 model: short(120),
                 vramMb: z.number().int().min(0).max(10_000_000),
-                driver: z.string().trim().max(40),
+                driver: text().trim().max(40),
               })
               .strict(),
           )

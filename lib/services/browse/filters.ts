@@ -9,6 +9,7 @@ import {
 import { z } from "zod";
 import { parseEth } from "@/lib/market/eth";
 import { gpuModelIds, regions } from "@/lib/market/gpu-catalog";
+import { text } from "@/lib/validation/text";
 
 /**
  * The market's filters as they live in the URL (nuqs parsers): short keys, so a shared link
@@ -38,8 +39,7 @@ export type Filters = Awaited<ReturnType<typeof loadFilters>>;
 
 export const PAGE_SIZE = 25;
 
-const ethPrice = z
-  .string()
+const ethPrice = text()
   .trim()
   .transform((v, ctx) => {
     const wei = parseEth(v);

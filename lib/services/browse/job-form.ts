@@ -81,7 +81,8 @@ export type QuoteInput = z.infer<typeof quoteInput>;
 export function applyChange(v: JobFormValues, change: JobChange): Partial<JobFormValues> {
   switch (change.kind) {
     case "price":
-      return { maxPriceEth: formatEth(change.maxPricePerGpuHour) };
+      // The figure the fix's button shows (six decimals, rounded up, so still enough).
+      return { maxPriceEth: formatEth(change.maxPricePerGpuHour, 6) };
     case "model":
       return { gpuModels: [...new Set([...v.gpuModels, change.gpuModel])] };
     case "vram":

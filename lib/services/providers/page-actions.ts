@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { defineAction } from "@/lib/actions/define-action";
 import { offerIdInput } from "@/lib/market/schemas";
+import { text } from "@/lib/validation/text";
 import { previewResolution } from "../chain/arbiter";
 import { removeOfferWhenIdle } from "./dashboard";
 
@@ -22,7 +23,7 @@ const bps = z.coerce
   .max(10_000, "at most 10000 (100 %)");
 
 export const resolutionInput = z.object({
-  chainJobId: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a job id (0x and 64 hex digits)"),
+  chainJobId: text().regex(/^0x[0-9a-fA-F]{64}$/, "a job id (0x and 64 hex digits)"),
   providerPayBps: bps,
   slashBps: bps,
 });

@@ -1,0 +1,93 @@
+import { expect, test } from "@playwright/test";
+import { type MarketServer, startMarketServer } from "./fixtures/market-server";
+import { expectAccessible, screenshots } from "./fixtures/pages";
+import { installTestWallet, signMessage } from "./fixtures/test-wallet";
+
+const origin = `http://localhost:${Number(process.env.E2E_PORT ?? 3100) + 1000}`;
+test.use({ baseURL: origin });
+test.describe.configure({ mode: "serial" });
+
+let server: MarketServer;
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  server = await startMarketServer(200);
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test("a job nothing fits shows why per dimension, and one click rewrites the form to fit", async ({
+  page,
+}, testInfo) => {
+  await page.goto("/jobs/new?model=h100-80gb&maxPrice=0.00001&gpus=2");
+  const noMatch = page.getByTestId("no-match");
+  await expect(noMatch).toContainText(/0 of \d+ offers fit this job/);
+  await expect(noMatch).toContainText("too expensive");
+  await expect(page.getByTestId("quote-offer")).toHaveCount(0);
+  await expectAccessible(page);
+  await screenshots(page, testInfo, "new-job-no-match");
+
+  const fix = noMatch.getByRole("button", { name: /^Raise max price to / });
+  const label = (await fix.first().innerText()).trim();
+  const price = /to ([\d.]+) ETH/.exec(label)?.[1];
+  expect(price).toBeDefined();
+  await fix.first().click();
+  await expect(page.getByLabel("Max price (ETH per GPU-hour)")).toHaveValue(price ?? "");
+  await expect(page.getByTestId("no-match")).toHaveCount(0);
+  await expect(page.getByTestId("quote-offer")).toContainText("H100 80GB ×2");
+});
+
+test("submit a job with a secret and see its quote, its reservation and the wait for the provider", async ({
+  page,
+}, testInfo) => {
+  const wallet = await installTestWallet(page);
+  await page.goto("/jobs/new");
+  await expect(page.getByRole("tab", { name: "Fine-tune" })).toHaveAttribute(
+    "aria-selected",
+    "true",
+  );
+  // The live quote follows the form: the best H100 offer, its rate and the escrow for 8 hours.
+  await expect(page.getByTestId("quote-offer")).toContainText("H100 80GB ×1");
+  await expect(page.getByTestId("quote-max-cost")).toContainText(/[\d.]+ ETH\s*for 8 h/);
+  const eightHours = await page.getByTestId("quote-max-cost").innerText();
+  await page.getByLabel("Maximum duration (hours)").fill("4");
+  await expect(page.getByTestId("quote-max-cost")).toContainText("for 4 h");
+  expect(await page.getByTestId("quote-max-cost").innerText()).not.toBe(eightHours);
+
+  // Another template fills its own defaults.
+  await page.getByRole("tab", { name: "Training run" }).click();
+  await expect(page.getByLabel("GPUs", { exact: true })).toHaveValue("8");
+  await page.getByRole("tab", { name: "Fine-tune" }).click();
+  await expect(page.getByLabel("GPUs", { exact: true })).toHaveValue("1");
+
+  const secret = page.getByLabel("Variable 1 value (secret)");
+  await expect(secret).toHaveAttribute("type", "password");
+  await secret.fill("hf_e2e_secret_value");
+
+  // Submitting needs a session: sign in with the wallet first.
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  await page.getByTestId("rk-wallet-option-injected").click();
+  await signMessage(page);
+  await expect(page.getByTestId("wallet-address")).toHaveText(
+    `${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}`,
+  );
+  await expect(page.getByTestId("quote-offer")).toContainText("H100 80GB ×1");
+  const quoted = await page.getByTestId("quote-offer").innerText();
+
+  await page.getByRole("button", { name: "Submit job" }).click();
+  const card = page.getByTestId("submitted-job");
+  await expect(card).toContainText("Job submitted");
+  // The reservation is the offer the quote showed: same model and region.
+  const region = /, ([a-z-]+)\n/.exec(`${quoted}\n`)?.[1] ?? "";
+  await expect(card).toContainText(`H100 80GB ×1 in ${region}`);
+  await expect(card).toContainText(/matched|quoted/);
+  await expect(card).toContainText(/Waiting for the provider's signature|Fund escrow/);
+  // The secret was sent once: the form no longer holds it.
+  await expect(secret).toHaveValue("");
+  await expectAccessible(page);
+  await screenshots(page, testInfo, "new-job-submitted");
+
+  // The job is the buyer's: its page opens from the card.
+  const href = await card.getByRole("link", { name: "Open the job page" }).getAttribute("href");
+  expect(href).toMatch(/^\/jobs\/[0-9a-f-]{36}$/);
+});
