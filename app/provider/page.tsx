@@ -7,6 +7,7 @@ import { Amount } from "@/components/ui/amount";
 import { PageHeader, Panel } from "@/components/ui/page-header";
 import { agentStatus } from "@/lib/services/agent/heartbeat";
 import { providerEarnings } from "@/lib/services/chain/provider";
+import { chainNowMs } from "@/lib/services/jobs/chain-clock";
 import { providerOverview } from "@/lib/services/providers/dashboard";
 import { providerContext } from "./context";
 
@@ -31,10 +32,11 @@ export default async function ProviderPage() {
   }
   const { db, session } = ctx;
   const overview = await providerOverview(db, session.address);
-  const now = new Date();
+  const now = new Date(await chainNowMs());
   const [earnings, agent] = await Promise.all([
     providerEarnings(db, session.address, { from: now, to: now, now }),
-    overview.provider ? agentStatus(db, overview.provider.id, now) : Promise.resolve(null),
+    // Heartbeats are on the server's clock, not the chain's.
+    overview.provider ? agentStatus(db, overview.provider.id) : Promise.resolve(null),
   ]);
   const { stake, offers } = overview;
   const gpus = offers.reduce((s, o) => s + o.gpusTotal, 0);

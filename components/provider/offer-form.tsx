@@ -98,7 +98,6 @@ export function OfferForm({ offer, onDone }: { offer?: EditableOffer; onDone?: (
         ? `${result.data.placedJobs} waiting jobs placed on it.`
         : undefined,
     });
-    if (!offer) form.reset();
     onDone?.();
     router.refresh();
   });

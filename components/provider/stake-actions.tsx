@@ -1,7 +1,9 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
+import { toast } from "sonner";
 import { type Address, isAddress } from "viem";
+import { registerProvider } from "@/app/provider/actions";
 import { Countdown } from "@/components/ui/countdown";
 import { AmountInput } from "@/components/web3/amount-input";
 import { TxButton } from "@/components/web3/tx-button";
@@ -128,15 +130,21 @@ export function WithdrawStake({
   );
 }
 
-/** Sets or rotates the key that signs your quotes; the zero address revokes it. */
+/**
+ * Sets or rotates the key that signs your quotes. Once the chain has it, the market's profile
+ * takes the same signer, so the quotes it asks for are ones the contract accepts.
+ */
 export function SetSigner({
   marketAddress,
   current,
   suggested,
+  profile,
 }: {
   marketAddress: Address;
   current: string | null;
   suggested: string | null;
+  /** The market profile to update with the new signer; null before registration. */
+  profile: { name: string; region: string } | null;
 }) {
   const id = useId();
   const [text, setText] = useState(current ? "" : (suggested ?? ""));
@@ -179,6 +187,12 @@ export function SetSigner({
         label={current ? "Rotate signer" : "Set signer"}
         tone="secondary"
         call={{ functionName: "setSigner", args: [valid ? text.trim() : "0x"] }}
+        onConfirmed={async () => {
+          if (!profile) return;
+          const result = await registerProvider({ ...profile, signerAddress: text.trim() });
+          if (!result.ok)
+            toast.error("The market profile kept the old signer", { description: result.message });
+        }}
         disabledReason={
           !valid
             ? "Enter the agent's signer address."

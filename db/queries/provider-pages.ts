@@ -253,6 +253,10 @@ export async function gpuSecondsPerDay(
           ) l on true
           where j.provider = ${address} and j.started_at is not null
             and j.started_at < (${w.lastDay}::date + 1)::timestamp at time zone 'UTC'
+            -- A job settles after its run ends: one settled before the range never ran in it
+            -- (so a provider's long history is not looked up lease by lease).
+            and (j.settled_at is null
+                 or j.settled_at >= ${w.firstDay}::date::timestamp at time zone 'UTC')
         ),
         days as (
           select d::date as day,

@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { TxButton } from "@/components/web3/tx-button";
 import { chainConfig } from "@/lib/env";
 import { addDays } from "@/lib/services/chain/days";
+import { chainNowMs } from "@/lib/services/jobs/chain-clock";
 import { earningsPage } from "@/lib/services/providers/dashboard";
 import { formatEth } from "@/lib/web3/amounts";
 import { providerContext } from "../context";
@@ -27,7 +28,8 @@ export default async function EarningsPage({
   if (!ctx) return <SignInFirst what="Earnings" />;
   const asked = Number((await searchParams).days);
   const days = (ranges as readonly number[]).includes(asked) ? asked : 30;
-  const now = new Date();
+  // The chain's clock places the days and totals (a devnet's runs ahead after time travel).
+  const now = new Date(await chainNowMs());
   const page = await earningsPage(ctx.db, ctx.session.address, {
     from: addDays(now, -(days - 1)),
     to: now,
@@ -70,7 +72,7 @@ export default async function EarningsPage({
             </TxButton>
           ) : null}
         </div>
-        <dl className="grid grid-cols-3 gap-4">
+        <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
           <Figure label="This week" note="UTC, from Monday">
             <Amount wei={page.totals.week} />
           </Figure>

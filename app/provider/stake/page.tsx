@@ -80,6 +80,7 @@ export default async function StakePage() {
             marketAddress={marketAddress}
             current={stake.signer}
             suggested={provider?.signerAddress ?? null}
+            profile={provider ? { name: provider.name, region: provider.region } : null}
           />
         </div>
       ) : (

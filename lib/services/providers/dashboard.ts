@@ -107,8 +107,10 @@ export async function earningsPage(
 ): Promise<EarningsPage> {
   const account = accountOf(address);
   const now = range.now ?? new Date();
-  const earnings = await providerEarnings(db, account, { ...range, now });
-  const provider = await providerByAddress(db, account);
+  const [earnings, provider] = await Promise.all([
+    providerEarnings(db, account, { ...range, now }),
+    providerByAddress(db, account),
+  ]);
   const [perDay, gpus] = await Promise.all([
     gpuSecondsPerDay(db, account, { firstDay: dayKey(range.from), lastDay: dayKey(range.to), now }),
     provider ? listedGpus(db, provider.id) : Promise.resolve(0),
