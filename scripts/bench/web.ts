@@ -10,7 +10,9 @@
  *   output (the root chunks plus every chunk the page's client manifest lists for its segments);
  * - lighthouse: Lighthouse 12.2.3's mobile preset (the default) on /, /market and /jobs/new,
  *   with Debian's Chromium (CHROME_PATH, default /usr/bin/chromium): performance, accessibility
- *   and best practices, 0-100;
+ *   and best practices, 0-100; and on /provider signed in (`lighthouse.provider`);
+ * - earnings_p50_ms / earnings_p95_ms: the server render of the provider's earnings page for a
+ *   provider with 10,000 finished jobs (scripts/bench/web-provider.ts, on BENCH_PORT + 1);
  * - the machine.
  *
  * The last line printed is one JSON object. Env: BENCH_OFFERS (10000), BENCH_REQUESTS (200),
@@ -152,6 +154,33 @@ function lighthouse(route: string): Scores {
   };
 }
 
+/**
+ * The provider's side (issue 16's figures): the earnings page's server render for a provider with
+ * 10,000 finished jobs and Lighthouse on /provider, measured by its own script on its own
+ * database and server (the same build); its last line is one JSON object.
+ */
+function providerFigures(): {
+  earnings_p50_ms: number;
+  earnings_p95_ms: number;
+  provider_lighthouse?: Scores;
+} {
+  const r = spawnSync(
+    "npx",
+    ["tsx", "--conditions=react-server", path.join(root, "scripts/bench/web-provider.ts")],
+    {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, BENCH_PORT: String(PORT + 1) },
+      maxBuffer: 64 * 2 ** 20,
+    },
+  );
+  const last = r.stdout.trim().split("\n").at(-1) ?? "";
+  if (r.status !== 0 || !last.startsWith("{")) {
+    throw new Error(`web-provider failed: ${(r.stderr || r.stdout).slice(-800)}`);
+  }
+  return JSON.parse(last);
+}
+
 async function main() {
   build();
   const first_load_js_gzip_kb = Object.fromEntries(
@@ -179,8 +208,15 @@ async function main() {
         log(`  ${JSON.stringify(scores[name])}`);
       }
     }
+    if (server?.pid) process.kill(-server.pid, "SIGTERM");
+    server = undefined;
+    log("The provider's earnings page (scripts/bench/web-provider.ts)...");
+    const provider = providerFigures();
+    if (provider.provider_lighthouse) scores.provider = provider.provider_lighthouse;
     const result = {
       market_p50_ms: renders.p50,
+      earnings_p50_ms: provider.earnings_p50_ms,
+      earnings_p95_ms: provider.earnings_p95_ms,
       market_p95_ms: renders.p95,
       market_query: marketQuery,
       offers: OFFERS,
