@@ -108,6 +108,11 @@ test("cancel a job before funding it", async ({ page }, testInfo) => {
   await expect(page.getByTestId("job-status").first()).toHaveText("cancelled");
   await expect(page.getByRole("button", { name: "Fund escrow" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Cancel job" })).toHaveCount(0);
+  // The page says what happened on a later visit too.
+  await page.reload();
+  await expect(
+    page.getByText("Cancelled. The reserved GPUs went back to the market."),
+  ).toBeVisible();
   await screenshots(page, testInfo, "job-cancelled");
   await page.goto("/jobs?status=cancelled");
   await expect(page.getByRole("link", { name: jobId.slice(0, 8) })).toBeVisible();

@@ -21,7 +21,8 @@ export function CancelJobButton({ jobId }: { jobId: string }) {
           start(async () => {
             const result = await cancelJob({ jobId });
             if (result.ok) {
-              setMessage("Cancelled. The reserved GPUs went back to the market.");
+              // The refreshed page says so in its header once this button is gone.
+              setMessage("Cancelled.");
               toast.success("Job cancelled");
               router.refresh();
             } else {

@@ -97,6 +97,12 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           <p className="mt-1 text-sm text-zinc-400">
             {model} × {job.gpuCount} · submitted <When at={job.createdAt} now={new Date(now)} />
           </p>
+          {job.status === "cancelled" ? (
+            // Stays after the refresh that removes the Cancel button and its own message.
+            <p className="mt-2 text-sm text-zinc-300">
+              Cancelled. The reserved GPUs went back to the market.
+            </p>
+          ) : null}
         </div>
         <div className="flex flex-wrap items-start gap-3">
           {actions.cancel ? <CancelJobButton jobId={job.id} /> : null}
