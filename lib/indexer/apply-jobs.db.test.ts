@@ -224,3 +224,29 @@ describe("confirmed chain events move the marketplace's jobs", () => {
     }
   });
 });
+
+describe("confirmed chain events move the provider's signer", () => {
+  it("a signer rotated on chain becomes the provider's signer here once confirmed, with an event", async () => {
+    const rotated = clientsFor(devnet, 7);
+    const address = provider.account.address.toLowerCase();
+    const held = async () =>
+      (
+        await queryRows<{ signer: string }>(
+          handle.db,
+          sql`select signer_address as signer from providers where address = ${address}`,
+        )
+      )[0]?.signer;
+    await market.send(provider, "setSigner", [rotated.account.address]);
+    // Inside the confirmation depth the marketplace keeps the signer it had.
+    await catchUp(indexer({ confirmations: 2 }));
+    expect(await held()).toBe(signer.account.address.toLowerCase());
+    await catchUp(indexer());
+    expect(await held()).toBe(rotated.account.address.toLowerCase());
+    const events = await queryRows<{ data: { signer: string; txHash: string } }>(
+      handle.db,
+      sql`select data from market_events where aggregate = 'provider' and type = 'provider.signer_set'`,
+    );
+    expect(events.map((e) => e.data.signer)).toEqual([rotated.account.address.toLowerCase()]);
+    expect(events[0]?.data.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+  });
+});

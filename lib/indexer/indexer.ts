@@ -30,6 +30,7 @@ import {
 import { transaction } from "@/db/retry";
 import { stakeChanged } from "@/lib/services/placement/rematch";
 import { applyJobEvents } from "./apply-jobs";
+import { applySignerEvents } from "./apply-signers";
 import { decodeMarketLog, type MarketEvent } from "./events";
 import { addressesOf, type Entities, fold, jobIdsOf } from "./fold";
 
@@ -387,6 +388,7 @@ export class Indexer {
           confirmTo,
         );
         released = await applyJobEvents(tx, confirmed);
+        await applySignerEvents(tx, this.contract, cursor.confirmedNumber, confirmTo);
         await pruneConfirmed(tx, this.contract, confirmTo);
       }
       await writeCursor(tx, {
