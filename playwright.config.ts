@@ -17,8 +17,11 @@ const dataDir = process.env.E2E_DATA_DIR;
 // without it; the other specs run on the server's embedded PGlite then.
 const databaseUrl = process.env.E2E_DATABASE_URL;
 if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
-/** The devnet this config starts (or reuses outside CI): the chain the app is configured for. */
-const devnetPort = 8547;
+/**
+ * The devnet this config starts (or reuses outside CI): the chain the app is configured for
+ * (8547, the devnet's default RPC; E2E_DEVNET_PORT moves it, for two runs on one machine).
+ */
+const devnetPort = Number(process.env.E2E_DEVNET_PORT ?? 8547);
 process.env.E2E_RPC_URL ??= `http://127.0.0.1:${devnetPort}`;
 
 /** Debian's Chromium: `npx playwright install` cannot download browsers on these machines. */
@@ -86,6 +89,7 @@ export default defineConfig({
         // The wallet specs settle jobs themselves (finalize after time travel): no keeper first.
         KEEPER: "off",
         NEXT_PUBLIC_CHAIN: "devnet",
+        ...(devnetPort === 8547 ? {} : { NEXT_PUBLIC_RPC_URL: process.env.E2E_RPC_URL }),
         // Specs that test rate limits send their own X-Forwarded-For (one trusted hop), so they
         // get their own buckets; browser specs share the fallback bucket, kept roomy.
         TRUSTED_PROXY_HOPS: "1",

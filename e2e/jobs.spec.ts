@@ -127,8 +127,14 @@ async function fundAndRun(page: Page, wallet: TestWallet) {
   await expect(page.getByText("Fund escrow: confirmed", { exact: true })).toBeVisible();
   await expect(page.getByTestId("job-status").first()).toHaveText("funded", { timeout: 20_000 });
   // The provider starts, runs 10 minutes of the hour and reports.
-  await providerRunsJob(job.chainJobId, 600n);
+  await providerRunsJob(job.chainJobId, 600n, job.jobId);
   await expect(page.getByTestId("job-status").first()).toHaveText("submitted", { timeout: 20_000 });
+  // What the provider's node reported: the log and the result, with its download.
+  await expect(page.getByTestId("job-logs")).toContainText("epoch 2 loss 0.41 accuracy 0.83");
+  await expect(page.getByTestId("job-result")).toContainText("exit code 0");
+  const download = await page.request.get(`/api/agent/output/${job.jobId}/result`);
+  expect(download.status()).toBe(200);
+  expect(await download.text()).toBe("result");
   return job;
 }
 

@@ -5,6 +5,7 @@ import { AutoRefresh } from "@/components/jobs/auto-refresh";
 import { CancelJobButton } from "@/components/jobs/cancel-job-button";
 import { ChainActions, WithdrawButton } from "@/components/jobs/chain-actions";
 import { FundEscrow } from "@/components/jobs/fund-escrow";
+import { JobOutputView } from "@/components/jobs/job-output";
 import { JobTimelineList } from "@/components/jobs/job-timeline";
 import { JobStatusBadge } from "@/components/jobs/status-badge";
 import { When } from "@/components/jobs/when";
@@ -16,6 +17,7 @@ import { getSession } from "@/lib/auth/session";
 import { chainConfig } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { gpuName, marketParts } from "@/lib/market/gpu-catalog";
+import { jobOutput } from "@/lib/services/agent/job-output";
 import { type BuyerJobDetail, buyerJobDetail } from "@/lib/services/jobs/buyer";
 import { chainNowMs } from "@/lib/services/jobs/chain-clock";
 import { buyerActions } from "@/lib/services/jobs/job-actions";
@@ -47,6 +49,8 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
     throw error;
   }
   const { job, timeline, placement } = detail;
+  // What the provider's node reported (logs, result): the consumer's own, like the job.
+  const output = await jobOutput(await getDb(), session.address, job.id);
   const now = await chainNowMs();
   const offset = now - Date.now();
   const chainJob = timeline?.job ?? null;
@@ -202,11 +206,11 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Panel title="Logs and result">
-          <p>
-            {chainJob?.resultHash
-              ? `The provider reported a result (hash ${chainJob.resultHash.slice(0, 18)}…). Its logs and files appear here once the provider's node uploads them.`
-              : "Nothing yet. Logs and the result appear here once the provider's node reports them."}
-          </p>
+          <JobOutputView
+            jobId={job.id}
+            output={output}
+            resultHashOnChain={chainJob?.resultHash ?? null}
+          />
         </Panel>
         <Panel title="Spec">
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
