@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { recordStakeForSeed } from "@/db/queries/chain/seed-stake";
 import { stakesChanged } from "@/db/queries/placement/provider-stakes";
@@ -10,7 +11,7 @@ import { candidatesFor, marketsFor, toMatchJob } from "../placement/candidates";
 import { reservationFor } from "../placement/reservation";
 import { registerProvider } from "../providers/providers";
 import { parseJob, seedOffer, seedProvider, wallet } from "../testing";
-import { BookCopy } from "./book-copy";
+import { BookCopy, STAKES_STALE_MS } from "./book-copy";
 import { jobValues } from "./submit-job";
 
 /**
@@ -101,5 +102,27 @@ describe(`the batcher's copy of stake on ${testDriver()}`, () => {
     await copy.currentStakes();
     expect(copy.book([]).stake?.has(id)).toBe(true);
     expect(copy.book([]).stake?.has(unstaked.id)).toBe(false);
+  });
+
+  it("serves a read of stake a while, but reads again before use once it is stale", async () => {
+    const p = await seedProvider(handle.db, 72, "us-east", { stakeWei: stake });
+    const copy = new BookCopy(handle.db);
+    await copy.currentStakes();
+    const id = p.provider.id;
+    // Another process's indexer records more stake: this process is not told.
+    await handle.db.execute(
+      sql`update chain_providers set stake = ${(stake * 2n).toString()} where address = ${p.address}`,
+    );
+    await copy.currentStakes();
+    expect(freeOf(copy, id)).toBe(stake);
+    // Idle past STAKES_STALE_MS: the next use reads it again first.
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + STAKES_STALE_MS + 1);
+    try {
+      await copy.currentStakes();
+      expect(freeOf(copy, id)).toBe(stake * 2n);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

@@ -36,6 +36,13 @@ export const BOOK_MAX_AGE_MS = 1000;
  * second it took 5 % of the benchmark's statement time, once in five seconds 1.5 %.
  */
 export const STAKES_MAX_AGE_MS = 5000;
+/**
+ * A read older than this is not served at all but read again first: the background re-read keeps
+ * a busy process's copy younger, so only a process that was idle waits for it, and its first
+ * submit never judges providers by stake that another process's indexer changed long ago (the
+ * job would wait as pending, the re-match after that change long past).
+ */
+export const STAKES_STALE_MS = 2 * STAKES_MAX_AGE_MS;
 
 /** A market's book as last known, and its version (market_versions) when it was read. */
 type CachedMarket = { offers: MatchOffer[]; version: string; readAt: number; generation: number };
@@ -143,12 +150,15 @@ export class BookCopy {
   /**
    * The providers' stake. After a change of stake this process made or saw (`stakesChanged()`),
    * it is read again before it is used; once older than STAKES_MAX_AGE_MS, it is read again in
-   * the background and serves meanwhile (a read costs a pass over the unfunded leases).
+   * the background and serves meanwhile (a read costs a pass over the unfunded leases); once
+   * older than STAKES_STALE_MS (an idle process), it is read again before it is used.
    */
   async currentStakes(): Promise<ProviderStakes> {
     const last = this.stakesRead;
     if (!last || last.generation !== stakesGeneration()) return this.readStakes();
-    if (Date.now() - last.at >= STAKES_MAX_AGE_MS && !this.stakesReading) {
+    const age = Date.now() - last.at;
+    if (age >= STAKES_STALE_MS) return this.readStakes();
+    if (age >= STAKES_MAX_AGE_MS && !this.stakesReading) {
       this.readStakes().catch((error: unknown) => logWarning("reading providers' stake", error));
     }
     return last.read;
