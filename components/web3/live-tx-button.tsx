@@ -6,7 +6,7 @@ import { useAccount, useConfig } from "wagmi";
 import { buttonClass } from "@/components/ui/button";
 import { useTransaction } from "@/lib/web3/use-transaction";
 import { NetworkGuard } from "./network-guard";
-import type { TxButtonProps } from "./tx-button";
+import type { TxButtonProps } from "./tx-button-props";
 import { TxStatus } from "./tx-status";
 
 /**

@@ -1,21 +1,9 @@
 "use client";
 
-import { type ReactNode, useCallback, useState } from "react";
-import type { Address, Hash } from "viem";
+import { useCallback, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
 import { useWalletLoader } from "@/components/wallet/wallet-loader";
-import type { MarketCall } from "@/lib/web3/use-transaction";
-
-export type TxButtonProps = {
-  marketAddress: Address;
-  call: MarketCall;
-  /** What the action is called in toasts and the status line. */
-  label: string;
-  children?: ReactNode;
-  tone?: "primary" | "secondary" | "danger";
-  disabledReason?: string;
-  onConfirmed?: (hash: Hash) => void | Promise<void>;
-};
+import type { TxButtonProps } from "./tx-button-props";
 
 /**
  * A button that sends one ComputeMarket call from the wallet (`LiveTxButton` once the wallet

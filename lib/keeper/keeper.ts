@@ -231,7 +231,7 @@ export class Keeper {
         db: this.db,
         client: this.client,
         contract: this.contract,
-        log: this.log,
+        warn: (line) => this.log.warn(line),
         now,
         limit: this.batch,
         recheckMs: this.holdMs,

@@ -4,7 +4,6 @@ import type { Db } from "@/db/client";
 import { confirmedRecheckLater, confirmedStillDue, reopenCall } from "@/db/queries/chain/keeper";
 import { computeMarketAbi } from "@/lib/web3/compute-market-abi";
 import { JobStatus, jobView } from "@/lib/web3/market-views";
-import type { KeeperLog } from "./keeper";
 
 /** `job(id).status` on chain, or null when the node does not answer. */
 export async function statusOnChain(
@@ -36,7 +35,8 @@ export async function reopenUndone(o: {
   db: Db;
   client: PublicClient;
   contract: Address;
-  log: KeeperLog;
+  /** Where a reopened call is reported. */
+  warn: (line: string) => void;
   /** The chain's time. */
   now: Date;
   limit: number;
@@ -62,7 +62,7 @@ export async function reopenUndone(o: {
       ? `tx ${c.txHash} did it, and a reorganisation undid it: the job is ${c.status} on chain again`
       : `it was done on chain by someone else, and a reorganisation undid it: the job is ${c.status} on chain again`;
     if (await reopenCall(o.db, c, note)) {
-      o.log.warn(`keeper: ${c.call} ${c.jobId}: ${note}; sending it again`);
+      o.warn(`keeper: ${c.call} ${c.jobId}: ${note}; sending it again`);
       reopened++;
     }
   }
