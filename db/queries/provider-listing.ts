@@ -155,3 +155,65 @@ export async function listedGpus(executor: Executor, providerId: string): Promis
   );
   return row?.gpus ?? 0;
 }
+
+/**
+ * GPU-seconds the provider had listed (active or paused offers, at the size they had then) in
+ * each UTC day of firstDay..lastDay, up to `now`: utilization's denominator. The sizes come from
+ * the offers' events, which carry them (`offer.created`: gpus; `offer.updated`: gpusTotal;
+ * `offer.removed`: none left), each holding until the offer's next one. An offer written
+ * without its events (seeded outside the offer services) counts at its size now from its
+ * creation, and until its last update once removed.
+ */
+export async function listedGpuSecondsPerDay(
+  executor: Executor,
+  providerId: string,
+  w: { firstDay: string; lastDay: string; now: Date },
+): Promise<{ day: string; listedGpuSeconds: number }[]> {
+  const rows = await queryRows<{ day: string; listed: string }>(
+    executor,
+    sql`with mine as (
+          select id, created_at, updated_at, gpus_total, status from offers
+          where provider_id = ${providerId}::uuid
+        ),
+        changes as (
+          select e.aggregate_id as offer_id, e.at, e.id as seq,
+                 case e.type when 'offer.created' then (e.data->>'gpus')::int
+                             when 'offer.updated' then (e.data->>'gpusTotal')::int
+                             else 0 end as gpus
+          from mine o join market_events e on e.aggregate_id = o.id
+          where e.type in ('offer.created', 'offer.updated', 'offer.removed')
+          union all
+          select o.id, o.created_at, -1, o.gpus_total from mine o
+          where not exists (select 1 from market_events e
+                            where e.aggregate_id = o.id and e.type = 'offer.created')
+          union all
+          select o.id, o.updated_at, 9223372036854775807, 0 from mine o
+          where o.status = 'removed'
+            and not exists (select 1 from market_events e
+                            where e.aggregate_id = o.id and e.type = 'offer.removed')
+        ),
+        spans as (
+          select gpus, at as span_from,
+                 coalesce(lead(at) over (partition by offer_id order by at, seq),
+                          'infinity'::timestamptz) as span_to
+          from changes
+        ),
+        days as (
+          select d::date as day,
+                 d at time zone 'UTC' as day_from,
+                 least((d + interval '1 day') at time zone 'UTC',
+                       ${w.now.toISOString()}::timestamptz) as day_to
+          from generate_series(${w.firstDay}::date::timestamp, ${w.lastDay}::date::timestamp,
+                               interval '1 day') d
+        )
+        select to_char(d.day, 'YYYY-MM-DD') as day,
+               coalesce(sum(s.gpus * greatest(0, extract(epoch from
+                 least(s.span_to, d.day_to) - greatest(s.span_from, d.day_from)))), 0)::text
+                 as listed
+        from days d
+        left join spans s on s.gpus > 0 and s.span_from < d.day_to and s.span_to > d.day_from
+        group by d.day
+        order by d.day`,
+  );
+  return rows.map((r) => ({ day: r.day, listedGpuSeconds: Math.round(Number(r.listed)) }));
+}

@@ -9,6 +9,7 @@ import { type Hex, keccak256, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
+import { eventsOf } from "@/db/queries/events";
 import { createTestDb, testDriver } from "@/db/testing";
 import { type Devnet, startDevnet } from "@/lib/devnet";
 import { type Clients, clientsFor, eventIn, marketOn } from "@/lib/devnet/test-helpers";
@@ -253,8 +254,23 @@ describe(`the provider's pages on ${testDriver()}`, () => {
     // A: 2 GPUs for 1,800 s; B: 1 GPU for 900 s; split where a run crossed midnight, if one did.
     const total = page.utilization.reduce((s, d) => s + d.gpuSeconds, 0);
     expect(total).toBe(2 * 1_800 + 900);
+    // The denominator: the offer's 8 GPUs from its listing (its event) until now, the
+    // settlement; each day's utilization is that day's GPU time over that day's listing.
+    const listedAt = (await eventsOf(handle.db, offerId)).find((e) => e.type === "offer.created")
+      ?.at as Date;
+    const listed = page.utilization.reduce((s, d) => s + d.listedGpuSeconds, 0);
+    expect(Math.abs(listed - (8 * (settledAt.getTime() - listedAt.getTime())) / 1000)).toBeLessThan(
+      page.utilization.length,
+    );
     const today = page.utilization.find((d) => dayKey(d.day) === dayKey(settledAt));
-    expect(today?.utilization).toBeCloseTo((today?.gpuSeconds ?? 0) / (8 * 86_400), 10);
+    expect(today?.listedGpuSeconds).toBeGreaterThan(0);
+    for (const d of page.utilization) {
+      expect(d.utilization).toBe(
+        d.listedGpuSeconds > 0 ? Math.min(1, d.gpuSeconds / d.listedGpuSeconds) : null,
+      );
+    }
+    // The runs' day (the settlement may fall past midnight, its day idle) shows their share.
+    expect(page.utilization.some((d) => (d.utilization ?? 0) > 0)).toBe(true);
 
     // The job's GPUs are back: the offer can go now.
     const removed = await removeIdleOfferAction.run(

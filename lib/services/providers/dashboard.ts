@@ -5,6 +5,7 @@ import { offerById } from "@/db/queries/offers";
 import {
   type ApiKeyListing,
   apiKeysOfProvider,
+  listedGpuSecondsPerDay,
   listedGpus,
   type ProviderOffer,
   providerOffers,
@@ -89,20 +90,23 @@ export async function providerOverview(db: Executor, address: string): Promise<P
 export type UtilizationDay = {
   day: Date;
   gpuSeconds: number;
-  /** Share of the listed GPUs' day that jobs ran, 0..1; null when no GPU is listed. */
+  /** GPU-seconds listed that day (up to now), at the offers' sizes then. */
+  listedGpuSeconds: number;
+  /** Share of the day's listed GPU-seconds that jobs ran, 0..1; null when nothing was listed. */
   utilization: number | null;
 };
 
 export type EarningsPage = ProviderEarnings & {
   utilization: UtilizationDay[];
+  /** GPUs listed now (active or paused offers). */
   listedGpus: number;
 };
 
 /**
  * Earnings (the chain read) with GPU utilization per day over the same range: GPU-seconds the
- * provider's jobs ran that day over the GPUs it lists now times a day. Today's listing is the
- * denominator for past days too (the index keeps no history of offers' sizes): a provider who
- * grew shows lower past utilization than it had.
+ * provider's jobs ran that day over the GPU-seconds it had listed that day, each offer at its
+ * size then (from the offers' events), so a provider who grew keeps the utilization it had
+ * before. Today counts up to `now`.
  */
 export async function earningsPage(
   db: Executor,
@@ -111,22 +115,29 @@ export async function earningsPage(
 ): Promise<EarningsPage> {
   const account = accountOf(address);
   const now = range.now ?? new Date();
+  const days = { firstDay: dayKey(range.from), lastDay: dayKey(range.to), now };
   const [earnings, provider] = await Promise.all([
     providerEarnings(db, account, { ...range, now }),
     providerByAddress(db, account),
   ]);
-  const [perDay, gpus] = await Promise.all([
-    gpuSecondsPerDay(db, account, { firstDay: dayKey(range.from), lastDay: dayKey(range.to), now }),
+  const [perDay, listed, gpus] = await Promise.all([
+    gpuSecondsPerDay(db, account, days),
+    provider ? listedGpuSecondsPerDay(db, provider.id, days) : Promise.resolve([]),
     provider ? listedGpus(db, provider.id) : Promise.resolve(0),
   ]);
+  const listedOn = new Map(listed.map((d) => [d.day, d.listedGpuSeconds]));
   return {
     ...earnings,
     listedGpus: gpus,
-    utilization: perDay.map((d) => ({
-      day: dayFromKey(d.day),
-      gpuSeconds: d.gpuSeconds,
-      utilization: gpus > 0 ? Math.min(1, d.gpuSeconds / (gpus * 86_400)) : null,
-    })),
+    utilization: perDay.map((d) => {
+      const listedGpuSeconds = listedOn.get(d.day) ?? 0;
+      return {
+        day: dayFromKey(d.day),
+        gpuSeconds: d.gpuSeconds,
+        listedGpuSeconds,
+        utilization: listedGpuSeconds > 0 ? Math.min(1, d.gpuSeconds / listedGpuSeconds) : null,
+      };
+    }),
   };
 }
 
