@@ -3,8 +3,8 @@
  * register and stake; request unstake, watch the cooldown count down, time-travel past it and
  * withdraw; set and rotate the signer; create, edit, pause, resume and remove an offer; create and
  * revoke an agent key; an earning after a finalized job, claimed (the wallet balance goes up and
- * the claimed history shows the tx); the arbiter resolves a dispute (and the provider is refused
- * the arbiter's page). axe on every page, desktop and phone screenshots of each.
+ * the claimed history shows the tx). The arbiter's page has its own spec (arbiter.spec.ts).
+ * axe on every page, desktop and phone screenshots of each.
  * The buyer's side is driven from Node (e2e/fixtures/provider.ts), so the spec needs the app
  * server's DATABASE_URL and E2E_RPC_URL, Node's `--conditions=react-server`, and KEEPER=off:
  *
@@ -18,10 +18,7 @@ import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { formatEther, type Hex, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
-  ARBITER_KEY,
-  buyerAddress,
   chain,
-  dispute,
   finalize,
   fundedAndRunJob,
   RPC_URL,
@@ -286,48 +283,4 @@ test("see an earning after a job is finalized, and claim it", async ({ page }, t
   await page.goto("/provider");
   await expect(page.getByRole("heading", { name: /Getting started/ })).toHaveCount(0);
   await checkPage(page, testInfo, "provider-overview");
-});
-
-test("the arbiter resolves a dispute; the provider is refused the arbiter's page", async ({
-  page,
-  browser,
-}, testInfo) => {
-  const { chainJobId } = await fundedAndRunJob(SIGNER_B, MARKET, 900n);
-  await dispute(chainJobId);
-  const owedBefore = await withdrawable(buyerAddress);
-
-  await signIn(page, PROVIDER_KEY, "/provider/arbiter");
-  await expect(
-    page.getByText("Only the market's arbiter can see and resolve disputes."),
-  ).toBeVisible();
-  await expect(page.getByRole("link", { name: "Arbiter" })).toHaveCount(0);
-
-  const arbiterPage = await (await browser.newContext()).newPage();
-  await signIn(arbiterPage, ARBITER_KEY, "/provider/arbiter");
-  // This job's card: other specs on the same chain may leave disputes of their own open.
-  const card = arbiterPage
-    .getByTestId("dispute")
-    .filter({ has: arbiterPage.locator(`[title="${chainJobId}" i]`) });
-  await expect(async () => {
-    await arbiterPage.reload();
-    await expect(card).toHaveCount(1);
-  }).toPass({ timeout: 30_000 });
-  await expect(card).toContainText("15 min");
-  await expect(arbiterPage.getByRole("link", { name: "Arbiter" })).toBeVisible();
-  await card.getByLabel(/Provider's pay share/).fill("40");
-  await card.getByLabel(/Slash share/).fill("50");
-  const consumerShown = await card
-    .getByTestId("payout-consumer")
-    .locator("[title]")
-    .getAttribute("title");
-  await checkPage(arbiterPage, testInfo, "provider-arbiter");
-  await card.getByRole("button", { name: "Resolve dispute" }).click();
-  await confirmed(arbiterPage, "Resolve dispute");
-  // The buyer was credited exactly what the form said before the wallet opened.
-  const credited = (await withdrawable(buyerAddress)) - owedBefore;
-  expect(consumerShown).toBe(`${formatEther(credited)} ETH`);
-  await expect(async () => {
-    await arbiterPage.reload();
-    await expect(card).toHaveCount(0);
-  }).toPass({ timeout: 30_000 });
 });
