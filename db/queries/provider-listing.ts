@@ -5,9 +5,9 @@ import type { OfferStatus } from "@/db/schema";
 import { offersChanged } from "./offer-changes";
 
 /**
- * What the provider lists, for its pages: its offers with their live leases, the GPUs listed
- * now and day by day (from the offers' events), and its agent keys. Every read is keyed by the
- * provider id the caller's session named.
+ * What the provider lists and runs, for its pages: its offers with their live leases, the GPUs
+ * listed now and day by day (from the offers' events), its agent keys and since when its agent
+ * is online. Every read is keyed by the provider id the caller's session named.
  */
 
 const big = (v: string | null | undefined): bigint => BigInt(v ?? 0);
@@ -216,4 +216,27 @@ export async function listedGpuSecondsPerDay(
         order by d.day`,
   );
   return rows.map((r) => ({ day: r.day, listedGpuSeconds: Math.round(Number(r.listed)) }));
+}
+
+/**
+ * Since when the provider's agent has been online without a break, as far as its heartbeats
+ * tell: its first heartbeat, or the last time the provider came back online after (the heartbeat
+ * sweep takes a silent agent's provider offline and its next heartbeat brings it back, each a
+ * `provider.online` or `provider.offline` event; an owner's own toggle too). Undefined without
+ * an agent. Gaps shorter than the sweep's silence, or while no sweep ran, do not show.
+ */
+export async function agentOnlineSince(
+  executor: Executor,
+  providerId: string,
+): Promise<Date | undefined> {
+  const [row] = await queryRows<{ since: Date | string }>(
+    executor,
+    sql`select greatest(a.created_at, (
+              select max(e.at) from market_events e
+              where e.aggregate_id = a.provider_id and e.type = 'provider.online'
+            )) as since
+        from provider_agents a
+        where a.provider_id = ${providerId}::uuid`,
+  );
+  return row ? date(row.since) : undefined;
 }
