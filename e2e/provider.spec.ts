@@ -156,9 +156,15 @@ test("request unstake, see the countdown, time-travel past the cooldown and with
   await page.reload();
   await expect(countdown).toContainText("ready now");
   const before = await chain.getBalance({ address: wallet.address });
+  const sent = wallet.transactions.length;
   await page.getByRole("button", { name: "Withdraw 0.4 ETH" }).click();
-  await confirmed(page, "Withdraw stake");
-  const receipt = await chain.getTransactionReceipt({ hash: wallet.transactions.at(-1) as Hex });
+  // The receipt, not the button's "confirmed": the page refreshes on confirmation and, with
+  // nothing pending any more, the withdraw button (and its status line) may already be gone.
+  await expect.poll(() => wallet.transactions.length, { timeout: 30_000 }).toBe(sent + 1);
+  const receipt = await chain.waitForTransactionReceipt({
+    hash: wallet.transactions.at(-1) as Hex,
+  });
+  expect(receipt.status).toBe("success");
   const after = await chain.getBalance({ address: wallet.address });
   expect(after - before).toBe(parseEther("0.4") - receipt.gasUsed * receipt.effectiveGasPrice);
   await eventually(page, async () => {
@@ -224,9 +230,27 @@ test("create an agent key, shown once, and revoke it", async ({ page }, testInfo
   await expect(row).toHaveCount(1);
   await expect(row).toContainText("rack 1");
   await expect(row).toContainText("never");
-  await checkPage(page, testInfo, "provider-agent");
-  // Shown once: a reload lists the key by its prefix only.
+  // The node agent's first heartbeat with the key: the panel shows it online since then.
+  const beat = await page.request.post("/api/agent/heartbeat", {
+    headers: { authorization: `Bearer ${key}` },
+    data: {
+      agentVersion: "0.1.0",
+      hardware: {
+        gpus: [{ index: 0, model: "NVIDIA A100 80GB", vramMb: 81_920, driver: "550.54" }],
+        simulatedGpus: true,
+        cpu: { model: "e2e", cores: 2 },
+        memoryMb: 4_096,
+        os: "linux x64",
+      },
+      benchmark: null,
+    },
+  });
+  expect(beat.status()).toBe(200);
   await page.reload();
+  await expect(page.getByTestId("agent-online-since")).toHaveText("just now");
+  await expect(row).not.toContainText("never");
+  await checkPage(page, testInfo, "provider-agent");
+  // Shown once: the reload lists the key by its prefix only.
   await expect(page.getByTestId("new-api-key")).toHaveCount(0);
   await expect(page.getByText(key ?? "")).toHaveCount(0);
   await page.getByRole("button", { name: "Revoke key rack 1" }).click();
