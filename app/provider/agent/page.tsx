@@ -75,7 +75,7 @@ export default async function AgentPage() {
         {keys.length === 0 ? (
           <Empty title="No keys yet">Create one above for your first machine.</Empty>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>

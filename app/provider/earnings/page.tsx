@@ -122,7 +122,7 @@ export default async function EarningsPage({
             Claims you make appear here with their transaction.
           </Empty>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>

@@ -64,7 +64,7 @@ export default async function MissedPage() {
             Lost {missed.matches.length} job{missed.matches.length === 1 ? "" : "s"}:{" "}
             {reasons.map(([r, n]) => `${n} ${reasonText[r]}`).join(", ")}.
           </p>
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>

@@ -100,7 +100,7 @@ export default async function StakePage() {
         {stake.slashes.length === 0 ? (
           <Empty title="No slashes">Start every job you fund in time and none will come.</Empty>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>
