@@ -61,7 +61,9 @@ export default async function StakePage() {
         </p>
       </section>
       {marketAddress ? (
-        <div className="grid gap-4 md:grid-cols-2">
+        // min-w-0 and the break: the signer's 42-character address would otherwise set the
+        // column's width and push every box past a phone's screen.
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-2 [&>*]:min-w-0 [&_.font-mono]:break-all">
           <StakeMore marketAddress={marketAddress} />
           <RequestUnstake
             marketAddress={marketAddress}
