@@ -171,6 +171,10 @@ test("request unstake, see the countdown, time-travel past the cooldown and with
     await expect(page.getByTestId("stake-pending")).toHaveText("0 ETH");
   });
   await expect(page.getByTestId("stake-total")).toHaveText("0.6 ETH");
+  // The withdraw button is gone with nothing pending; what it did stays said.
+  await expect(
+    page.getByRole("status").filter({ hasText: "Withdrew 0.4 ETH to your wallet" }),
+  ).toContainText(receipt.transactionHash);
 });
 
 test("create, edit, pause, resume and remove an offer", async ({ page }, testInfo) => {

@@ -1,9 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { toast } from "sonner";
-import { type Address, isAddress } from "viem";
-import { registerProvider } from "@/app/provider/actions";
+import { type Address, type Hash, isAddress } from "viem";
 import { Countdown } from "@/components/ui/countdown";
 import { AmountInput } from "@/components/web3/amount-input";
 import { TxButton } from "@/components/web3/tx-button";
@@ -90,6 +88,8 @@ export function WithdrawStake({
 }) {
   const target = readyAt ? new Date(readyAt).getTime() : 0;
   const [now, setNow] = useState(serverNow);
+  // Kept across the refresh that follows: by then nothing is pending and the button is gone.
+  const [withdrawn, setWithdrawn] = useState<{ amount: bigint; hash: Hash } | null>(null);
   useEffect(() => {
     const tick = () => setNow(Date.now() + clockOffsetMs);
     tick();
@@ -100,6 +100,13 @@ export function WithdrawStake({
     return (
       <div className={box}>
         <h3 className="font-medium text-zinc-100">Withdraw stake</h3>
+        {withdrawn ? (
+          <p role="status" className="text-sm text-emerald-300">
+            Withdrew {formatEth(withdrawn.amount)} ETH to your wallet{" "}
+            <span className="font-mono text-xs break-all text-zinc-400">(tx {withdrawn.hash})</span>
+            .
+          </p>
+        ) : null}
         <p className="text-sm text-zinc-400">Nothing pending. Request an unstake first.</p>
       </div>
     );
@@ -123,6 +130,7 @@ export function WithdrawStake({
         label="Withdraw stake"
         call={{ functionName: "withdrawStake" }}
         disabledReason={ready ? undefined : "The cooldown has not ended yet."}
+        onConfirmed={(hash) => setWithdrawn({ amount: pending, hash })}
       >
         {`Withdraw ${formatEth(pending)} ETH`}
       </TxButton>
@@ -131,20 +139,18 @@ export function WithdrawStake({
 }
 
 /**
- * Sets or rotates the key that signs your quotes. Once the chain has it, the market's profile
- * takes the same signer, so the quotes it asks for are ones the contract accepts.
+ * Sets or rotates the key that signs your quotes. Once the chain confirms it, the indexer moves
+ * the market profile's signer too (lib/indexer/apply-signers.ts), so the quotes the market asks
+ * for are ones the contract accepts.
  */
 export function SetSigner({
   marketAddress,
   current,
   suggested,
-  profile,
 }: {
   marketAddress: Address;
   current: string | null;
   suggested: string | null;
-  /** The market profile to update with the new signer; null before registration. */
-  profile: { name: string; region: string } | null;
 }) {
   const id = useId();
   const [text, setText] = useState(current ? "" : (suggested ?? ""));
@@ -158,8 +164,9 @@ export function SetSigner({
       <p className="text-sm text-zinc-400">
         {current ? (
           <>
-            Quotes are signed by <span className="font-mono text-zinc-200">{current}</span>. A new
-            key takes over at once; quotes the old key signed can no longer be funded.
+            Quotes are signed by{" "}
+            <span className="font-mono break-all text-zinc-200">{current}</span>. A new key takes
+            over at once; quotes the old key signed can no longer be funded.
           </>
         ) : (
           "No signer on chain: buyers cannot fund your quotes until one is set."
@@ -187,12 +194,6 @@ export function SetSigner({
         label={current ? "Rotate signer" : "Set signer"}
         tone="secondary"
         call={{ functionName: "setSigner", args: [valid ? text.trim() : "0x"] }}
-        onConfirmed={async () => {
-          if (!profile) return;
-          const result = await registerProvider({ ...profile, signerAddress: text.trim() });
-          if (!result.ok)
-            toast.error("The market profile kept the old signer", { description: result.message });
-        }}
         disabledReason={
           !valid
             ? "Enter the agent's signer address."

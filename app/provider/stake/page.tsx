@@ -82,9 +82,6 @@ export default async function StakePage() {
             marketAddress={marketAddress}
             current={stake.signer}
             suggested={provider?.signerAddress ?? null}
-            // No re-save of the market profile after a rotation: the indexer moves the
-            // profile's signer when the chain's SignerSet is confirmed (lib/indexer/apply-signers.ts).
-            profile={null}
           />
         </div>
       ) : (
