@@ -167,14 +167,14 @@ test("request unstake, see the countdown, time-travel past the cooldown and with
   expect(receipt.status).toBe("success");
   const after = await chain.getBalance({ address: wallet.address });
   expect(after - before).toBe(parseEther("0.4") - receipt.gasUsed * receipt.effectiveGasPrice);
+  // Once the page refreshes with nothing pending the button is gone; what it did stays said.
+  await expect(
+    page.getByRole("status").filter({ hasText: "Withdrew 0.4 ETH to your wallet" }),
+  ).toContainText(receipt.transactionHash);
   await eventually(page, async () => {
     await expect(page.getByTestId("stake-pending")).toHaveText("0 ETH");
   });
   await expect(page.getByTestId("stake-total")).toHaveText("0.6 ETH");
-  // The withdraw button is gone with nothing pending; what it did stays said.
-  await expect(
-    page.getByRole("status").filter({ hasText: "Withdrew 0.4 ETH to your wallet" }),
-  ).toContainText(receipt.transactionHash);
 });
 
 test("create, edit, pause, resume and remove an offer", async ({ page }, testInfo) => {
