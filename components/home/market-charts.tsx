@@ -31,7 +31,19 @@ const tooltip = {
   contentStyle: { background: "#18181b", border: "1px solid #3f3f46", borderRadius: 8 },
   labelStyle: { color: "#fafafa" },
 };
-const lineColors = ["#38bdf8", "#10b981", "#f59e0b", "#a78bfa", "#f472b6", "#f87171", "#facc15"];
+/** One colour per catalog model (ten), distinct on the dark background. */
+const lineColors = [
+  "#38bdf8",
+  "#10b981",
+  "#f59e0b",
+  "#a78bfa",
+  "#f472b6",
+  "#f87171",
+  "#facc15",
+  "#2dd4bf",
+  "#fb923c",
+  "#e4e4e7",
+];
 
 function Frame({ title, children }: { title: string; children: React.ReactElement }) {
   return (
@@ -65,18 +77,23 @@ export default function MarketCharts({
   return (
     <div className="grid gap-4 md:grid-cols-2">
       <Frame title="GPUs online by model">
-        <BarChart data={models} margin={{ left: -10, right: 8 }}>
+        <BarChart data={models} margin={{ left: 12, right: 8 }}>
           <CartesianGrid stroke="#27272a" vertical={false} />
           <XAxis dataKey="name" {...axis} interval={0} angle={-30} textAnchor="end" height={60} />
           <YAxis {...axis} allowDecimals={false} />
           <Tooltip {...tooltip} formatter={(v) => [`${v} GPUs`, "online"]} />
-          <Bar dataKey="gpusOnline" fill="#10b981" radius={[4, 4, 0, 0]} />
+          <Bar
+            dataKey="gpusOnline"
+            fill="#10b981"
+            radius={[4, 4, 0, 0]}
+            isAnimationActive={false}
+          />
         </BarChart>
       </Frame>
       <Frame title={`Median ask per model, last ${prices.days.length} days (ETH per GPU-hour)`}>
         <LineChart data={rows} margin={{ left: 4, right: 8 }}>
           <CartesianGrid stroke="#27272a" vertical={false} />
-          <XAxis dataKey="day" {...axis} />
+          <XAxis dataKey="day" {...axis} interval={0} angle={-30} textAnchor="end" height={44} />
           <YAxis {...axis} tickFormatter={(v: number) => v.toFixed(4)} />
           <Tooltip {...tooltip} formatter={(v, name) => [`${Number(v).toFixed(6)} ETH`, name]} />
           <Legend wrapperStyle={{ fontSize: 11, color: "#d4d4d8" }} />
