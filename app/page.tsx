@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Suspense } from "react";
-import { LazyMarketCharts } from "@/components/charts/lazy-market-charts";
+import { LazyMarketCharts } from "@/components/home/lazy-market-charts";
 import { count, ethExact, ethShort } from "@/components/market/format";
 import { buttonClass } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -71,6 +71,15 @@ export default function HomePage() {
   );
 }
 
+/** "2026-11-23" as "Nov 23" (the days are UTC days). */
+function dayLabel(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-US", {
+    month: "short",
+    day: "numeric",
+    timeZone: "UTC",
+  });
+}
+
 function GlanceSkeleton() {
   return (
     <div className="mt-12 space-y-6" role="status" aria-label="Loading the network's numbers">
@@ -127,12 +136,16 @@ async function Glance() {
       </dl>
       {glance.models.length > 0 ? (
         <LazyMarketCharts
-          models={glance.models.map((m) => ({
-            name: m.gpuName,
-            gpusOnline: m.gpusOnline,
-            medianEth:
-              m.medianAskWeiPerGpuHour === null ? null : Number(m.medianAskWeiPerGpuHour) / 1e18,
-          }))}
+          models={glance.models.map((m) => ({ name: m.gpuName, gpusOnline: m.gpusOnline }))}
+          prices={{
+            days: glance.history.days.map(dayLabel),
+            series: glance.history.series.map((s) => ({
+              key: s.gpuModel,
+              name: s.gpuName,
+              // For drawing only: the exact figures are the stat above and the market's median.
+              eth: s.medians.map((wei) => (wei === null ? null : Number(wei) / 1e18)),
+            })),
+          }}
         />
       ) : (
         <p className="rounded-xl border border-dashed border-zinc-700 p-6 text-sm text-zinc-400">

@@ -71,6 +71,16 @@ test("fund the escrow from the job page and follow it to funded", async ({ page 
   await expect(page.getByTestId("job-status").first()).toHaveText("quoted");
   await expectAccessible(page);
   await screenshots(page, testInfo, "jobs");
+  await expect(page.getByTestId("jobs-summary")).toContainText(/Page 1 of \d+ · \d+ jobs?/);
+  // On a phone the list is cards, and nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const card = page.getByTestId("job-card").filter({ hasText: jobId.slice(0, 8) });
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId("job-status")).toHaveText("quoted");
+  await expect(page.getByRole("table")).toBeHidden();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: testInfo.outputPath("jobs-cards-phone.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   await page.getByRole("link", { name: jobId.slice(0, 8) }).click();
   await expect(page.getByRole("heading", { name: "Quote ready: fund the escrow" })).toBeVisible();

@@ -91,3 +91,47 @@ test("a search that nothing fits says so and offers a way out", async ({ page },
   ).toBeVisible();
   await expect(page.getByText("must be a price in ETH")).toBeVisible();
 });
+
+test("on a phone the offers are cards, and nothing scrolls sideways", async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/market");
+  await expect(page.getByTestId("offer-summary")).toContainText("200 offers");
+  const cards = page.getByTestId("offer-card");
+  await expect(cards).toHaveCount(25);
+  await expect(cards.first()).toBeVisible();
+  await expect(page.getByRole("table")).toBeHidden();
+  // Cheapest first on the cards too, each with its Use link.
+  await expect(cards.first().getByRole("link", { name: /^Use / })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await expectAccessible(page);
+  await page.screenshot({ path: testInfo.outputPath("market-cards-phone.png"), fullPage: true });
+  // From tablet width up it is the table again.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(page.getByRole("table")).toBeVisible();
+  await expect(cards.first()).toBeHidden();
+});
+
+test("the home page draws the median ask per model over 7 days, unsampled days as gaps", async ({
+  page,
+}, testInfo) => {
+  await page.goto("/");
+  const chart = page.getByRole("figure", { name: /Median ask per model, last 7 days/ });
+  await expect(chart).toBeVisible();
+  // The server sampled the seeded market when it started: today only, the 6 days before empty.
+  const today = new Date().toLocaleDateString("en-US", {
+    month: "short",
+    day: "numeric",
+    timeZone: "UTC",
+  });
+  const ticks = chart.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value");
+  await expect(ticks).toHaveCount(7);
+  await expect(ticks.last()).toHaveText(today);
+  const models = await chart.locator(".recharts-legend-item").count();
+  expect(models).toBeGreaterThan(1);
+  // One dot per model (today's); a missing day drawn as zero would add a dot per day.
+  await expect(chart.locator(".recharts-line-dot")).toHaveCount(models);
+  await expectAccessible(page);
+  await screenshots(page, testInfo, "home");
+});

@@ -74,9 +74,20 @@ test("submit a job with a secret and see its quote, its reservation and the wait
   await expect(page.getByTestId("quote-offer")).toContainText("H100 80GB ×1");
   const quoted = await page.getByTestId("quote-offer").innerText();
 
-  await page.getByRole("button", { name: "Submit job" }).click();
+  // On a phone the result card appears below the long form: it is brought into view.
+  // Clicked from the top of the page (a DOM click does not scroll), so only the page's own
+  // scrolling can bring the card, far below, into the upper half of the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByRole("button", { name: "Submit job" }).evaluate((b: HTMLElement) => b.click());
   const card = page.getByTestId("submitted-job");
   await expect(card).toContainText("Job submitted");
+  await expect
+    .poll(() => card.evaluate((el) => Math.round(el.getBoundingClientRect().top)))
+    .toBeLessThan(422);
+  expect(await card.evaluate((el) => el.getBoundingClientRect().top)).toBeGreaterThanOrEqual(0);
+  await expect(card).toBeFocused();
+  await page.setViewportSize({ width: 1280, height: 800 });
   // The reservation is the offer the quote showed: same model and region.
   const region = /, ([a-z-]+)\n/.exec(`${quoted}\n`)?.[1] ?? "";
   await expect(card).toContainText(`H100 80GB ×1 in ${region}`);

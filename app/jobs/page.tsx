@@ -1,17 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { JobStatusBadge } from "@/components/jobs/status-badge";
-import { When } from "@/components/jobs/when";
-import { Amount } from "@/components/ui/amount";
+import { JobList, Pager } from "@/components/jobs/job-list";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader, Panel } from "@/components/ui/page-header";
-import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { shortAddress } from "@/components/wallet/short-address";
 import { getDb } from "@/db";
 import { getSession } from "@/lib/auth/session";
-import { gpuName, marketParts } from "@/lib/market/gpu-catalog";
-import { buyerJobs, type JobFilter, jobFilterOf, jobFilters } from "@/lib/services/jobs/buyer";
+import { buyerJobs, type JobFilter, jobFilters } from "@/lib/services/jobs/buyer";
+import { loadJobList, serializeJobList } from "./search-params";
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -44,8 +41,8 @@ export default async function JobsPage({
       </main>
     );
   }
-  const filter = jobFilterOf((await searchParams).status);
-  const jobs = await buyerJobs(await getDb(), session.address, filter);
+  const { status: filter, page } = await loadJobList(searchParams);
+  const jobs = await buyerJobs(await getDb(), session.address, filter, page);
   const now = new Date();
   return (
     <main className="mx-auto max-w-6xl px-4 py-12 sm:px-6">
@@ -64,7 +61,7 @@ export default async function JobsPage({
         {(Object.keys(jobFilters) as JobFilter[]).map((f) => (
           <Link
             key={f}
-            href={f === "all" ? "/jobs" : `/jobs?status=${f}`}
+            href={`/jobs${serializeJobList({ status: f })}`}
             aria-current={f === filter ? "page" : undefined}
             className={`rounded-md px-3 py-1.5 text-sm ${
               f === filter
@@ -76,7 +73,7 @@ export default async function JobsPage({
           </Link>
         ))}
       </nav>
-      {jobs.length === 0 ? (
+      {jobs.total === 0 ? (
         <EmptyState
           title={filter === "all" ? "No jobs yet" : `No ${filterLabels[filter].toLowerCase()} jobs`}
           action={
@@ -90,66 +87,15 @@ export default async function JobsPage({
             : "Jobs in this state will be listed here."}
         </EmptyState>
       ) : (
-        <Table>
-          <caption className="sr-only">Your jobs, newest first</caption>
-          <THead>
-            <tr>
-              <Th>Job</Th>
-              <Th>GPUs</Th>
-              <Th>Status</Th>
-              <Th numeric>Escrow / cost</Th>
-              <Th numeric>Refund</Th>
-              <Th>Updated</Th>
-            </tr>
-          </THead>
-          <TBody>
-            {jobs.map((job) => {
-              const model = job.market
-                ? gpuName(marketParts(job.market).gpuModel)
-                : job.gpuModels.map(gpuName).join(" / ") || "Any GPU";
-              return (
-                <Tr key={job.id}>
-                  <Td>
-                    <Link
-                      href={`/jobs/${job.id}`}
-                      className="font-mono text-emerald-300 hover:underline"
-                    >
-                      {job.id.slice(0, 8)}
-                    </Link>
-                    <div className="max-w-48 truncate text-xs text-zinc-400" title={job.image}>
-                      {job.image}
-                    </div>
-                  </Td>
-                  <Td>
-                    {model} × {job.gpuCount}
-                  </Td>
-                  <Td>
-                    <JobStatusBadge status={job.status} />
-                  </Td>
-                  <Td numeric>
-                    {job.cost !== null ? (
-                      <Amount wei={job.cost} />
-                    ) : job.escrow !== null ? (
-                      <Amount wei={job.escrow} />
-                    ) : (
-                      <span className="text-zinc-400">—</span>
-                    )}
-                  </Td>
-                  <Td numeric>
-                    {job.refund !== null ? (
-                      <Amount wei={job.refund} />
-                    ) : (
-                      <span className="text-zinc-400">—</span>
-                    )}
-                  </Td>
-                  <Td className="text-zinc-400">
-                    <When at={job.updatedAt} now={now} />
-                  </Td>
-                </Tr>
-              );
-            })}
-          </TBody>
-        </Table>
+        <>
+          <JobList jobs={jobs.items} now={now} />
+          <Pager
+            page={jobs.page}
+            pages={jobs.pages}
+            total={jobs.total}
+            hrefFor={(page) => `/jobs${serializeJobList({ status: filter, page })}`}
+          />
+        </>
       )}
     </main>
   );

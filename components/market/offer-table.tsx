@@ -134,7 +134,103 @@ const columns = col.columns([
 
 const sortable = new Set(["price", "price_per_tflops", "vram"]);
 
+/**
+ * The offers as a table from tablet width up, and on a phone as one card per offer, so nothing
+ * scrolls sideways (only one of the two is displayed; the other is display:none for everyone).
+ */
 export function OfferTable({ offers, sort }: { offers: BrowseOffer[]; sort: SortLinks }) {
+  return (
+    <>
+      <div className="hidden md:block">
+        <OfferGrid offers={offers} sort={sort} />
+      </div>
+      <ul className="space-y-3 md:hidden" aria-label="GPU offers">
+        {offers.map((o) => (
+          <OfferCard key={o.id} offer={o} />
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-zinc-400">{label}</dt>
+      <dd className="font-mono text-zinc-200 tabular-nums">{children}</dd>
+    </div>
+  );
+}
+
+function OfferCard({ offer: o }: { offer: BrowseOffer }) {
+  const p = o.provider;
+  return (
+    <li
+      data-testid="offer-card"
+      className="rounded-xl border border-zinc-800 bg-zinc-900/40 p-4 text-sm"
+    >
+      <div className="flex items-start justify-between gap-3">
+        <div className="min-w-0">
+          <p className="font-medium text-zinc-100">
+            {o.gpuName}
+            <span className="text-zinc-400"> ×{o.gpusTotal}</span>
+          </p>
+          <p className="text-xs text-zinc-400">
+            {o.region} · {o.vramGb} GB · {o.gpusFree} of {o.gpusTotal} free
+          </p>
+        </div>
+        <p className="shrink-0 text-right">
+          <span
+            className="font-mono text-base whitespace-nowrap text-zinc-50"
+            title={`${ethExact(o.askWeiPerGpuHour)} per GPU-hour`}
+          >
+            {ethShort(o.askWeiPerGpuHour)} ETH
+          </span>
+          <span className="block text-xs text-zinc-400">per GPU-hour</span>
+        </p>
+      </div>
+      <dl className="mt-3 grid grid-cols-3 gap-x-3 gap-y-2">
+        <Fact label="TFLOPS">
+          {Math.round(o.tflops)}
+          {o.measured ? <span className="ml-1 text-emerald-400">✓</span> : null}
+        </Fact>
+        <Fact label="ETH / TFLOPS-h">
+          <span title={ethExact(o.weiPerTflopsHour)}>{ethShort(o.weiPerTflopsHour)}</span>
+        </Fact>
+        <Fact label="Reliability">
+          <span title={`${p.jobsCompleted} jobs completed, ${p.jobsExpired} no-shows`}>
+            {percent(p.reliabilityBps)}
+          </span>
+        </Fact>
+      </dl>
+      <div className="mt-3 flex items-end justify-between gap-3">
+        <p
+          className="text-xs text-zinc-400"
+          title={`${p.name} (${p.address}) stakes ${ethExact(p.stake)}`}
+        >
+          Stake{" "}
+          {p.stake > 0n ? (
+            <span className="font-mono text-zinc-200">{ethShort(p.stake)} ETH</span>
+          ) : (
+            <Badge tone="red">none</Badge>
+          )}{" "}
+          · {count(p.jobsCompleted)} done
+          {p.jobsExpired ? ` · ${count(p.jobsExpired)} no-show` : ""}
+          <span className="block">{shortAddress(p.address)}</span>
+        </p>
+        <Link
+          href={newJobHref(o)}
+          className={buttonClass("secondary", "sm")}
+          aria-label={`Use ${o.gpuName} in ${o.region} at ${ethShort(o.askWeiPerGpuHour)} ETH per GPU-hour`}
+        >
+          Use
+        </Link>
+      </div>
+    </li>
+  );
+}
+
+function OfferGrid({ offers, sort }: { offers: BrowseOffer[]; sort: SortLinks }) {
   const table = useTable({
     features,
     columns,

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useEffect, useRef } from "react";
 import { FundEscrow } from "@/components/jobs/fund-escrow";
 import { StatusBadge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
@@ -15,10 +16,22 @@ import { ethExact, ethShort } from "./format";
 export function SubmittedJob({ outcome }: { outcome: JobOutcome }) {
   const p = outcome.placement;
   const escrow = p ? p.ratePerSecond * BigInt(p.maxSeconds) : null;
+  const card = useRef<HTMLElement>(null);
+  // On a phone the card appears below the long form, out of sight: bring it into view and
+  // move the focus to it, so a screen reader hears the outcome too.
+  useEffect(() => {
+    const el = card.current;
+    if (!el) return;
+    const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    el.scrollIntoView({ behavior: reduce ? "auto" : "smooth", block: "start" });
+    el.focus({ preventScroll: true });
+  }, []);
   return (
     <section
+      ref={card}
+      tabIndex={-1}
       aria-labelledby="submitted-title"
-      className="rounded-xl border border-emerald-800/60 bg-zinc-900/60 p-5"
+      className="scroll-mt-4 rounded-xl border border-emerald-800/60 bg-zinc-900/60 p-5 outline-none"
       data-testid="submitted-job"
     >
       <div className="flex items-center justify-between gap-3">

@@ -28,18 +28,38 @@ export type ConsumerJobRow = {
 const big = (v: string | null): bigint | null => (v === null ? null : BigInt(v));
 const date = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
 
+const statusFilter = (statuses?: readonly JobStatus[]) =>
+  statuses && statuses.length > 0 ? sql`and j.status = any(${textArray(statuses)})` : sql``;
+
+/** How many jobs a consumer has, optionally of some statuses (on `jobs_consumer_idx`). */
+export async function countJobsOfConsumer(
+  executor: Executor,
+  consumer: string,
+  statuses?: readonly JobStatus[],
+): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    executor,
+    sql`select count(*)::int as n from jobs j
+        where j.consumer = ${consumer} ${statusFilter(statuses)}`,
+  );
+  return row?.n ?? 0;
+}
+
 /**
- * A consumer's jobs, newest first, optionally of some statuses: one statement on
- * `jobs_consumer_idx`, each job's lease the way `marketplaceJobRef` picks it (the funded one,
- * else the newest), and its chain job.
+ * A consumer's jobs, newest first, optionally of some statuses, one page of them: one statement
+ * on `jobs_consumer_idx`, each job's lease the way `marketplaceJobRef` picks it (the funded one,
+ * else the newest), and its chain job, read for the page's rows only.
  */
 export async function jobsOfConsumer(
   executor: Executor,
   consumer: string,
-  { statuses, limit }: { statuses?: readonly JobStatus[]; limit: number },
+  {
+    statuses,
+    limit,
+    offset = 0,
+  }: { statuses?: readonly JobStatus[]; limit: number; offset?: number },
 ): Promise<ConsumerJobRow[]> {
-  const filter =
-    statuses && statuses.length > 0 ? sql`and j.status = any(${textArray(statuses)})` : sql``;
+  const filter = statusFilter(statuses);
   const rows = await queryRows<{
     id: string;
     kind: string;
@@ -73,7 +93,7 @@ export async function jobsOfConsumer(
         left join chain_jobs c on c.job_id = l.chain_job_id
         where j.consumer = ${consumer} ${filter}
         order by j.created_at desc, j.id desc
-        limit ${limit}`,
+        limit ${limit} offset ${offset}`,
   );
   return rows.map((r) => ({
     id: r.id,

@@ -1,7 +1,7 @@
 import "server-only";
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type Executor, queryRows } from "@/db/client";
-import { textArray } from "./util";
+import { type BrowseOffer, browseOffers } from "./market-browse";
 
 export type OfferSearch = {
   gpuModels?: readonly string[];
@@ -14,99 +14,25 @@ export type OfferSearch = {
   pageSize: number;
 };
 
-export type OfferListing = {
-  id: string;
-  providerId: string;
-  providerName: string;
-  gpuModel: string;
-  gpuName: string;
-  vramGb: number;
-  region: string;
-  gpusTotal: number;
-  gpusFree: number;
-  askWeiPerGpuHour: bigint;
-  tflops: number;
-  measured: boolean;
-  /** Ask per GPU-hour divided by TFLOPS, in wei (rounded down). */
-  weiPerTflopsHour: bigint;
-  minHours: number;
-  maxHours: number;
-};
-
-type ListingRow = {
-  id: string;
-  provider_id: string;
-  provider_name: string;
-  gpu_model: string;
-  gpu_name: string;
-  vram_gb: number;
-  region: string;
-  gpus_total: number;
-  gpus_free: number;
-  ask: string;
-  tflops: number;
-  measured: boolean;
-  per_tflops: string;
-  min_hours: number;
-  max_hours: number;
-  total: string;
-};
-
-const orderBy: Record<OfferSearch["sort"], SQL> = {
-  price: sql`o.ask_wei_per_gpu_hour, o.created_at, o.id`,
-  price_per_tflops: sql`o.ask_wei_per_gpu_hour / coalesce(o.measured_tflops, g.tflops)::numeric, o.id`,
-  vram: sql`g.vram_gb desc, o.ask_wei_per_gpu_hour, o.id`,
-};
-
-/** Listed offers of online providers with GPUs free, filtered, sorted and paginated. */
+/**
+ * Listed offers of online providers with GPUs free, filtered, sorted and paginated: the offer
+ * browser's own read (`browseOffers`), so the public search action and /market answer alike.
+ */
 export async function searchOffers(
   executor: Executor,
   q: OfferSearch,
-): Promise<{ items: OfferListing[]; total: number }> {
-  const where: SQL[] = [sql`o.status = 'active'`, sql`p.status = 'online'`];
-  if (q.gpuModels?.length) where.push(sql`o.gpu_model = any(${textArray(q.gpuModels)})`);
-  if (q.regions?.length) where.push(sql`o.region = any(${textArray(q.regions)})`);
-  if (q.minVramGb !== undefined) where.push(sql`g.vram_gb >= ${q.minVramGb}`);
-  if (q.maxAskWeiPerGpuHour !== undefined) {
-    where.push(sql`o.ask_wei_per_gpu_hour <= ${q.maxAskWeiPerGpuHour.toString()}::numeric`);
-  }
-  where.push(sql`o.gpus_free >= ${q.minGpusFree ?? 1}`);
-  const rows = await queryRows<ListingRow>(
-    executor,
-    sql`select o.id, o.provider_id, p.name as provider_name, o.gpu_model, g.name as gpu_name,
-          g.vram_gb, o.region, o.gpus_total, o.gpus_free, o.ask_wei_per_gpu_hour::text as ask,
-          coalesce(o.measured_tflops, g.tflops)::float8 as tflops,
-          o.measured_tflops is not null as measured,
-          trunc(o.ask_wei_per_gpu_hour / coalesce(o.measured_tflops, g.tflops)::numeric)::text
-            as per_tflops,
-          o.min_hours, o.max_hours, count(*) over ()::text as total
-        from offers o
-        join providers p on p.id = o.provider_id
-        join gpu_models g on g.id = o.gpu_model
-        where ${sql.join(where, sql` and `)}
-        order by ${orderBy[q.sort]}
-        limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`,
-  );
-  return {
-    total: Number(rows[0]?.total ?? 0),
-    items: rows.map((r) => ({
-      id: r.id,
-      providerId: r.provider_id,
-      providerName: r.provider_name,
-      gpuModel: r.gpu_model,
-      gpuName: r.gpu_name,
-      vramGb: r.vram_gb,
-      region: r.region,
-      gpusTotal: r.gpus_total,
-      gpusFree: r.gpus_free,
-      askWeiPerGpuHour: BigInt(r.ask),
-      tflops: r.tflops,
-      measured: r.measured,
-      weiPerTflopsHour: BigInt(r.per_tflops),
-      minHours: r.min_hours,
-      maxHours: r.max_hours,
-    })),
-  };
+): Promise<{ items: BrowseOffer[]; total: number }> {
+  const { items, total } = await browseOffers(executor, {
+    gpuModels: q.gpuModels ?? [],
+    regions: q.regions ?? [],
+    minVramGb: q.minVramGb,
+    minGpus: q.minGpusFree,
+    maxAskWeiPerGpuHour: q.maxAskWeiPerGpuHour,
+    sort: q.sort,
+    page: q.page,
+    pageSize: q.pageSize,
+  });
+  return { items, total };
 }
 
 export type ModelStats = {

@@ -7,4 +7,5 @@ export * from "./gpu-catalog";
 export * from "./jobs";
 export * from "./leases";
 export * from "./offers";
+export * from "./price-history";
 export * from "./providers";

@@ -5,6 +5,7 @@ import { startIndexerFromEnv } from "@/lib/indexer/run";
 import { startKeeperFromEnv } from "@/lib/keeper/run";
 import { logError } from "@/lib/log";
 import { startAgentSweep } from "./agent/config";
+import { startPriceSampler } from "./browse/price-history";
 import { sweepExpiredQuotes } from "./lifecycle/expiry";
 
 const SWEEP_INTERVAL_MS = 5_000;
@@ -19,8 +20,9 @@ const holder = globalThis as typeof globalThis & {
  * Runs inside the web server process (one process owns the embedded database): the chain
  * indexer (lib/indexer, unless INDEXER=off), the keeper (lib/keeper, unless KEEPER=off or no key
  * is configured for the chain), the agents' heartbeat sweep (providers whose agent missed three
- * heartbeats go offline), and every few seconds, quotes that were not funded in time expire,
- * their GPUs return to the offer, and the pending jobs of those markets are matched again.
+ * heartbeats go offline), the hourly sample of median asks (the home page's price history), and
+ * every few seconds, quotes that were not funded in time expire, their GPUs return to the offer,
+ * and the pending jobs of those markets are matched again.
  */
 export function startBackgroundLoops(): void {
   if (!holder.__gpuMarketIndexer && env().INDEXER === "on") {
@@ -40,6 +42,8 @@ export function startBackgroundLoops(): void {
   }
   // Providers whose agent went silent go offline, also when no agent has called since a restart.
   startAgentSweep();
+  // The home page's price chart: the median ask per model, sampled hourly.
+  startPriceSampler();
   if (holder.__gpuMarketSweep) return;
   let running = false;
   holder.__gpuMarketSweep = setInterval(async () => {

@@ -2,12 +2,14 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
-import { seedOffer, seedProvider } from "../testing";
+import { seedOffer, seedProvider, sessionOf, wallet } from "../testing";
 import { loadFilters } from "./filters";
 import { browseMarket } from "./market";
-import { liveQuoteAction } from "./quote";
+import { QUOTE_RATE_LIMIT, quoteActionFor } from "./quote";
 
 const ETH = 10n ** 18n;
+/** One requester for the quotes that test what a quote says (the limit is tested on its own). */
+const anyone = quoteActionFor(async () => "test:anyone");
 const MILLI = 10n ** 15n;
 
 /** The offer browser and the live quote on a real database, through the real services. */
@@ -89,7 +91,7 @@ describe(`market browsing on ${testDriver()}`, () => {
       maxPricePerGpuHour: (2n * MILLI).toString(),
       maxHours: 4,
     };
-    const r = await liveQuoteAction.run(job, { session: null, db: handle.db });
+    const r = await anyone.run(job, { session: null, db: handle.db });
     if (!r.ok || r.data.kind !== "offer") throw new Error(JSON.stringify(r));
     expect(r.data.offer.gpuModel).toBe("h100-80gb");
     // 2 GPUs at 0.001 ETH per GPU-hour, per second rounded up, for 4 hours.
@@ -98,7 +100,7 @@ describe(`market browsing on ${testDriver()}`, () => {
     expect(r.data.maxCost).toBe(rate * 4n * 3600n);
     expect(r.data.provider.address).toBe(cheapProvider);
 
-    const tooCheap = await liveQuoteAction.run(
+    const tooCheap = await anyone.run(
       { ...job, maxPricePerGpuHour: (MILLI / 2n).toString() },
       { session: null, db: handle.db },
     );
@@ -109,10 +111,46 @@ describe(`market browsing on ${testDriver()}`, () => {
       maxPricePerGpuHour: MILLI,
     });
 
-    const refused = await liveQuoteAction.run(
+    const refused = await anyone.run(
       { ...job, gpuModels: [], gpuCount: 0 },
       { session: null, db: handle.db },
     );
     expect(refused.ok).toBe(false);
+  });
+
+  it("limits each requester's quotes, says when to try again, and serves others meanwhile", async () => {
+    const job = {
+      gpuModels: ["h100-80gb"],
+      gpuCount: 1,
+      regions: [],
+      maxPricePerGpuHour: (2n * MILLI).toString(),
+      maxHours: 1,
+    };
+    let now = new Date("2026-11-29T12:00:10Z");
+    // Keyed as the page keys them: the signed-in wallet, else the client's address.
+    const quote = quoteActionFor(
+      async (session) => (session ? `wallet:${session.address}` : "ip:203.0.113.7"),
+      { now: () => now },
+    );
+    const alice = { session: sessionOf(wallet(0xa1)), db: handle.db };
+    for (let i = 0; i < QUOTE_RATE_LIMIT.limit; i++) {
+      const r = await quote.run(job, alice);
+      if (!r.ok) throw new Error(`quote ${i + 1} refused: ${r.message}`);
+    }
+    const over = await quote.run(job, alice);
+    expect(over).toMatchObject({
+      ok: false,
+      code: "rate_limited",
+      message:
+        "Too many price quotes from here: at most 120 every 60 seconds. Try again in 50 seconds.",
+    });
+    // Another wallet and an anonymous visitor are not held back by alice's quotes.
+    expect((await quote.run(job, { session: sessionOf(wallet(0xb0)), db: handle.db })).ok).toBe(
+      true,
+    );
+    expect((await quote.run(job, { session: null, db: handle.db })).ok).toBe(true);
+    // The next window serves alice again.
+    now = new Date("2026-11-29T12:01:00Z");
+    expect((await quote.run(job, alice)).ok).toBe(true);
   });
 });

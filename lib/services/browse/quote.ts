@@ -1,8 +1,13 @@
 import "server-only";
+import { headers } from "next/headers";
 import type { Executor } from "@/db/client";
 import { offersInMarkets } from "@/db/queries/offers";
 import { providerById } from "@/db/queries/providers";
 import { defineAction } from "@/lib/actions/define-action";
+import { clientIpOptions } from "@/lib/auth/config";
+import { enforceRateLimit, type RateLimit } from "@/lib/auth/rate-limit";
+import type { Session } from "@/lib/auth/session";
+import { clientIp, ipKey, UNKNOWN_CLIENT } from "@/lib/http/client";
 import { gpuName } from "@/lib/market/gpu-catalog";
 import { describeNoMatch, type NoMatchView } from "@/lib/market/messages";
 import { explainNoMatch } from "@/lib/matching/explain";
@@ -82,7 +87,43 @@ export async function liveQuote(db: Executor, input: QuoteInput): Promise<LiveQu
   };
 }
 
-/** The live quote as a public action: anyone may ask what a job would cost (zod-validated). */
-export const liveQuoteAction = defineAction({ input: quoteInput, auth: false }, (input, { db }) =>
-  liveQuote(db, input),
-);
+/**
+ * Quotes per requester: the form asks again on every change (debounced), so a person editing
+ * quickly stays far below this, while a script asking the engine in a loop is stopped. Each quote
+ * reads candidates and, when nothing fits, every offer of the markets, so it is not free.
+ */
+export const QUOTE_RATE_LIMIT: RateLimit = { name: "quote", limit: 120, windowSeconds: 60 };
+
+/**
+ * Who is asking, as the rate limit's key: the signed-in wallet, else the client as far as the
+ * trusted proxies say (`ip:…`, or `unknown`, one shared key, when no proxy names the client).
+ */
+export type Requester = (session: Session | null) => Promise<string>;
+
+/**
+ * The live quote as a public action: anyone may ask what a job would cost (zod-validated), each
+ * requester at most QUOTE_RATE_LIMIT; over it the action fails with `rate_limited` and a message
+ * saying when to try again. Tests pass their own requester and clock.
+ */
+export function quoteActionFor(
+  requester: Requester,
+  {
+    limit = QUOTE_RATE_LIMIT,
+    now = () => new Date(),
+  }: { limit?: RateLimit; now?: () => Date } = {},
+) {
+  return defineAction({ input: quoteInput, auth: false }, async (input, { db, session }) => {
+    await enforceRateLimit(db, limit, await requester(session), now(), "price quotes");
+    return liveQuote(db, input);
+  });
+}
+
+/** The request's requester: the signed-in wallet, else the client IP the trusted proxies name. */
+async function requestRequester(session: Session | null): Promise<string> {
+  if (session) return `wallet:${session.address.toLowerCase()}`;
+  const ip = clientIp(await headers(), clientIpOptions());
+  return ip ? ipKey(ip) : UNKNOWN_CLIENT;
+}
+
+/** The New job form's live quote (app/jobs/new/actions.ts). */
+export const liveQuoteAction = quoteActionFor(requestRequester);

@@ -35,7 +35,8 @@ describe(`the buyer's job reads on ${testDriver()}`, () => {
     const bobs = await submit(bob);
     await cancelJobAction.run({ jobId: first }, { session: alice, db: handle.db });
 
-    const all = await buyerJobs(handle.db, alice.address);
+    const { items: all, total } = await buyerJobs(handle.db, alice.address);
+    expect(total).toBe(2);
     expect(all.map((j) => j.id)).toEqual([second, first]);
     expect(all.map((j) => j.status)).toEqual(["quoted", "cancelled"]);
     expect(all[0]?.market).toBe("h100-80gb/us-east");
@@ -43,14 +44,48 @@ describe(`the buyer's job reads on ${testDriver()}`, () => {
     // Nothing on chain yet: no escrow, cost or refund to show.
     expect(all[0]).toMatchObject({ escrow: null, cost: null, refund: null });
 
-    expect((await buyerJobs(handle.db, alice.address, "cancelled")).map((j) => j.id)).toEqual([
-      first,
-    ]);
-    expect((await buyerJobs(handle.db, alice.address, "waiting")).map((j) => j.id)).toEqual([
+    expect((await buyerJobs(handle.db, alice.address, "cancelled")).items.map((j) => j.id)).toEqual(
+      [first],
+    );
+    expect((await buyerJobs(handle.db, alice.address, "waiting")).items.map((j) => j.id)).toEqual([
       second,
     ]);
-    expect(await buyerJobs(handle.db, alice.address, "settled")).toEqual([]);
-    expect((await buyerJobs(handle.db, bob.address)).map((j) => j.id)).toEqual([bobs]);
+    expect(await buyerJobs(handle.db, alice.address, "settled")).toEqual({
+      items: [],
+      total: 0,
+      page: 1,
+      pages: 1,
+    });
+    expect((await buyerJobs(handle.db, bob.address)).items.map((j) => j.id)).toEqual([bobs]);
+  });
+
+  it("pages the list on the server, newest first, with the count of all pages", async () => {
+    const carol = sessionOf(wallet(0xca));
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await submit(carol));
+    const newest = [...ids].reverse();
+    const page = (n: number, filter: "all" | "waiting" | "cancelled" = "all") =>
+      buyerJobs(handle.db, carol.address, filter, n, 2);
+    const p1 = await page(1);
+    expect({ total: p1.total, page: p1.page, pages: p1.pages }).toEqual({
+      total: 5,
+      page: 1,
+      pages: 3,
+    });
+    expect(p1.items.map((j) => j.id)).toEqual(newest.slice(0, 2));
+    expect((await page(2)).items.map((j) => j.id)).toEqual(newest.slice(2, 4));
+    expect((await page(3)).items.map((j) => j.id)).toEqual(newest.slice(4));
+    // Past the end (a stale link): the last page; nonsense: the first.
+    const past = await page(9);
+    expect(past.page).toBe(3);
+    expect(past.items.map((j) => j.id)).toEqual(newest.slice(4));
+    expect((await page(-1)).page).toBe(1);
+    // The count follows the filter.
+    await cancelJobAction.run({ jobId: ids[0] as string }, { session: carol, db: handle.db });
+    const cancelled = await page(1, "cancelled");
+    expect({ total: cancelled.total, pages: cancelled.pages }).toEqual({ total: 1, pages: 1 });
+    expect(cancelled.items.map((j) => j.id)).toEqual([ids[0]]);
+    expect((await page(2, "waiting")).items.map((j) => j.id)).toEqual(newest.slice(2, 4));
   });
 
   it("shows a job to its buyer with secrets masked, its quote and its steps", async () => {

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import {
   type ConsumerJobRow,
+  countJobsOfConsumer,
   jobEventTimes,
   jobsOfConsumer,
   withdrawableOf,
@@ -15,7 +16,7 @@ import { ownJob } from "./read";
 import { redactEnv } from "./secrets";
 
 /** Jobs listed on one page of /jobs. */
-export const JOBS_LISTED = 100;
+export const JOBS_PAGE_SIZE = 20;
 
 /** The status filters of /jobs: a word a buyer uses for a group of statuses. */
 export const jobFilters = {
@@ -31,16 +32,39 @@ export function jobFilterOf(raw: unknown): JobFilter {
   return typeof raw === "string" && raw in jobFilters ? (raw as JobFilter) : "all";
 }
 
-/** The signed-in buyer's jobs, newest first. */
+export type BuyerJobsPage = {
+  items: ConsumerJobRow[];
+  /** The buyer's jobs under the filter, all pages. */
+  total: number;
+  page: number;
+  pages: number;
+};
+
+/**
+ * One page of the signed-in buyer's jobs, newest first. A page past the end shows the last one
+ * (a link kept from when there were more jobs still lands on jobs).
+ */
 export async function buyerJobs(
   db: Db,
   consumer: string,
   filter: JobFilter = "all",
-): Promise<ConsumerJobRow[]> {
-  return jobsOfConsumer(db, consumer.toLowerCase(), {
-    statuses: jobFilters[filter],
-    limit: JOBS_LISTED,
-  });
+  page = 1,
+  pageSize = JOBS_PAGE_SIZE,
+): Promise<BuyerJobsPage> {
+  const address = consumer.toLowerCase();
+  const statuses = jobFilters[filter];
+  const total = await countJobsOfConsumer(db, address, statuses);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const shown = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
+  const items =
+    total === 0
+      ? []
+      : await jobsOfConsumer(db, address, {
+          statuses,
+          limit: pageSize,
+          offset: (shown - 1) * pageSize,
+        });
+  return { items, total, page: shown, pages };
 }
 
 export type MarketplaceStep = { type: string; toStatus: string | null; at: Date };

@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { Skeleton } from "@/components/ui/skeleton";
-import type { ModelPoint } from "./market-charts";
+import type { ModelPoint, PriceLines } from "./market-charts";
 
 /**
  * recharts is the heaviest script on the home page: it loads in its own chunk after the page
@@ -18,6 +18,6 @@ const Charts = dynamic(() => import("./market-charts"), {
   ),
 });
 
-export function LazyMarketCharts({ models }: { models: ModelPoint[] }) {
-  return <Charts models={models} />;
+export function LazyMarketCharts({ models, prices }: { models: ModelPoint[]; prices: PriceLines }) {
+  return <Charts models={models} prices={prices} />;
 }
