@@ -2,7 +2,7 @@ import { expect, type Page, test } from "@playwright/test";
 
 type HasHeaders = { headers(): Record<string, string> } | null;
 
-import { installTestWallet, signMessage } from "./fixtures/test-wallet";
+import { E2E_RPC_URL, installTestWallet, signMessage } from "./fixtures/test-wallet";
 
 const pages = ["/", "/market", "/jobs", "/jobs/new", "/provider", "/account/sessions"];
 
@@ -56,7 +56,7 @@ function expectSecurityHeaders(response: HasHeaders) {
   expect(csp.get("script-src")).toContain("'strict-dynamic'");
   expect(csp.get("script-src")).not.toContain("'unsafe-inline'");
   // The wallet's chain RPC (the devnet here) is the one other host the page may call.
-  expect(csp.get("connect-src")).toEqual(["'self'", "http://127.0.0.1:8547"]);
+  expect(csp.get("connect-src")).toEqual(["'self'", E2E_RPC_URL]);
   return csp;
 }
 

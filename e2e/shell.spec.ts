@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { E2E_RPC_URL } from "./fixtures/test-wallet";
 
 test("the header links to Market, Jobs and Provider", async ({ page }) => {
   await page.goto("/");
@@ -29,7 +30,7 @@ test("/api/health reports the database and the chain", async ({ request }) => {
   expect(body).toMatchObject({
     status: "ok",
     db: { reachable: true },
-    chain: { id: 412346, rpcUrl: "http://127.0.0.1:8547" },
+    chain: { id: 412346, rpcUrl: E2E_RPC_URL },
   });
   expect(["pglite", "postgres"]).toContain(body.db.driver);
   expect(typeof body.chain.reachable).toBe("boolean");

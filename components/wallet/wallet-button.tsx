@@ -1,126 +1,65 @@
 "use client";
 
-import { ConnectButton } from "@rainbow-me/rainbowkit";
-import Link from "next/link";
-import { useDisconnect } from "wagmi";
-import { shortAddress } from "./short-address";
-import { useSiwe } from "./siwe-provider";
+import { useCallback, useState } from "react";
+import { useSession } from "./session-provider";
+import {
+  primary,
+  SignedIn,
+  sessionTitle,
+  type WalletIntent,
+  WithError,
+} from "./wallet-button-parts";
+import { useWalletLoader } from "./wallet-loader";
 
-const primary =
-  "rounded-lg bg-emerald-500 px-3.5 py-2 text-sm font-medium text-zinc-950 transition hover:bg-emerald-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-400";
-const secondary =
-  "rounded-lg border border-zinc-700 px-3 py-2 text-sm text-zinc-200 transition hover:border-zinc-500 hover:bg-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-400";
-
-/** Connect, then sign in (RainbowKit's modal); once signed in, the wallet and a sign-out button. */
+/**
+ * The header's wallet control. Until the wallet libraries load it is drawn from the session alone
+ * (who is signed in, from the server): hovering or focusing it starts the load, and a click is
+ * remembered and carried out by the loaded control (the connect or account modal).
+ */
 export function WalletButton() {
-  const { signOut, error, dismissError, status, address: sessionAddress } = useSiwe();
-  const { disconnect } = useDisconnect();
+  const session = useSession();
+  const { runtime, error: loadError, load } = useWalletLoader();
+  const [intent, setIntent] = useState<WalletIntent | null>(null);
+  const intentDone = useCallback(() => setIntent(null), []);
 
+  if (runtime) {
+    const { WalletScope, LiveWalletButton } = runtime;
+    return (
+      <WalletScope>
+        <LiveWalletButton intent={intent} onIntentDone={intentDone} />
+      </WalletScope>
+    );
+  }
+  const prefetch = () => void load();
+  const ask = (wanted: WalletIntent) => () => {
+    setIntent(wanted);
+    void load();
+  };
+  const control =
+    session.status === "authenticated" && session.address ? (
+      <SignedIn
+        address={session.address}
+        title={sessionTitle(session.address)}
+        handlers={{ onClick: ask("account"), onPointerEnter: prefetch, onFocus: prefetch }}
+        onSignOut={() => void session.signOut()}
+      />
+    ) : (
+      <button
+        type="button"
+        className={primary}
+        aria-busy={intent ? true : undefined}
+        onClick={ask("connect")}
+        onPointerEnter={prefetch}
+        onFocus={prefetch}
+      >
+        Connect wallet
+      </button>
+    );
   return (
-    <ConnectButton.Custom>
-      {({
-        account,
-        chain,
-        mounted,
-        authenticationStatus,
-        openConnectModal,
-        openAccountModal,
-        openChainModal,
-      }) => {
-        if (!mounted || authenticationStatus === "loading") {
-          return <div aria-hidden className="h-9 w-32 rounded-lg bg-zinc-900" />;
-        }
-        const sessionsLink = (
-          <Link
-            href="/account/sessions"
-            className="rounded-md px-1 py-2 text-sm text-zinc-400 transition hover:text-zinc-100 sm:px-2"
-          >
-            Sessions
-          </Link>
-        );
-        const signOutButton = (
-          <button
-            type="button"
-            className={secondary}
-            onClick={async () => {
-              await signOut();
-              disconnect();
-            }}
-          >
-            Sign out
-          </button>
-        );
-        let control: React.ReactNode;
-        if ((!account || !chain) && status === "authenticated" && sessionAddress) {
-          // Signed in (the cookie is valid) while the wallet is locked or disconnected.
-          control = (
-            <div className="flex items-center gap-2">
-              <button
-                type="button"
-                className={`${secondary} font-mono`}
-                onClick={openConnectModal}
-                title={`Signed in as ${sessionAddress}; connect the wallet to send transactions`}
-                data-testid="wallet-address"
-              >
-                {shortAddress(sessionAddress)}
-              </button>
-              {sessionsLink}
-              {signOutButton}
-            </div>
-          );
-        } else if (!account || !chain) {
-          control = (
-            <button type="button" className={primary} onClick={openConnectModal}>
-              Connect wallet
-            </button>
-          );
-        } else if (chain.unsupported) {
-          control = (
-            <button
-              type="button"
-              className="rounded-lg bg-amber-500 px-3.5 py-2 text-sm font-medium text-zinc-950"
-              onClick={openChainModal}
-            >
-              Switch network
-            </button>
-          );
-        } else if (authenticationStatus !== "authenticated") {
-          control = (
-            <button type="button" className={primary} onClick={openConnectModal}>
-              Sign in
-            </button>
-          );
-        } else {
-          control = (
-            <div className="flex items-center gap-2">
-              <button
-                type="button"
-                className={`${secondary} font-mono`}
-                onClick={openAccountModal}
-                title={account.address}
-                data-testid="wallet-address"
-              >
-                {shortAddress(account.address)}
-              </button>
-              {sessionsLink}
-              {signOutButton}
-            </div>
-          );
-        }
-        return (
-          <div className="flex flex-col items-end gap-1">
-            {control}
-            {error ? (
-              <p role="alert" className="max-w-xs text-right text-xs text-red-400">
-                {error}{" "}
-                <button type="button" className="underline" onClick={dismissError}>
-                  Dismiss
-                </button>
-              </p>
-            ) : null}
-          </div>
-        );
-      }}
-    </ConnectButton.Custom>
+    <WithError
+      control={control}
+      error={loadError ?? session.error}
+      onDismiss={loadError ? undefined : session.dismissError}
+    />
   );
 }

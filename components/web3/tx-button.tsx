@@ -1,64 +1,55 @@
 "use client";
 
-import { useConnectModal } from "@rainbow-me/rainbowkit";
-import type { ReactNode } from "react";
-import type { Address, Hash } from "viem";
-import { useAccount } from "wagmi";
+import { useCallback, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
-import { type MarketCall, useTransaction } from "@/lib/web3/use-transaction";
-import { NetworkGuard } from "./network-guard";
-import { TxStatus } from "./tx-status";
+import { useWalletLoader } from "@/components/wallet/wallet-loader";
+import type { TxButtonProps } from "./tx-button-props";
 
 /**
- * A button that sends one ComputeMarket call through `useTransaction`, with the network guard in
- * front and the live status under it. `disabledReason` keeps it visible but off, saying why.
+ * A button that sends one ComputeMarket call from the wallet (`LiveTxButton` once the wallet
+ * libraries are loaded). Before that it is drawn the same without them: hover or focus starts the
+ * load, and a click is remembered and sent as soon as the wallet is ready, so nobody clicks twice.
  */
-export function TxButton({
-  marketAddress,
-  call,
-  label,
-  children,
-  tone = "primary",
-  disabledReason,
-  onConfirmed,
-}: {
-  marketAddress: Address;
-  call: MarketCall;
-  /** What the action is called in toasts and the status line. */
-  label: string;
-  children?: ReactNode;
-  tone?: "primary" | "secondary" | "danger";
-  disabledReason?: string;
-  onConfirmed?: (hash: Hash) => void | Promise<void>;
-}) {
-  const { isConnected } = useAccount();
-  const { openConnectModal } = useConnectModal();
-  const tx = useTransaction({ address: marketAddress, label, onConfirmed });
-  const className = buttonClass(tone);
-  if (!isConnected) {
+export function TxButton(props: TxButtonProps) {
+  const { runtime, error, load } = useWalletLoader();
+  const [clicked, setClicked] = useState(false);
+  const sent = useCallback(() => setClicked(false), []);
+  if (runtime) {
+    const { WalletScope, LiveTxButton } = runtime;
     return (
-      <div className="space-y-1">
-        <button type="button" className={className} onClick={() => openConnectModal?.()}>
-          Connect wallet to {label.toLowerCase()}
-        </button>
-      </div>
+      <WalletScope>
+        <LiveTxButton {...props} autoSend={clicked} onAutoSendDone={sent} />
+      </WalletScope>
     );
   }
+  const prefetch = () => void load();
   return (
-    <NetworkGuard>
-      <div className="space-y-1">
-        <button
-          type="button"
-          className={className}
-          disabled={Boolean(disabledReason) || tx.busy}
-          title={disabledReason}
-          onClick={() => void tx.send(call)}
-        >
-          {children ?? label}
-        </button>
-        {disabledReason ? <p className="text-xs text-zinc-400">{disabledReason}</p> : null}
-        <TxStatus state={tx.state} label={label} />
-      </div>
-    </NetworkGuard>
+    <div className="space-y-1">
+      <button
+        type="button"
+        className={buttonClass(props.tone ?? "primary")}
+        disabled={Boolean(props.disabledReason) || clicked}
+        aria-busy={clicked || undefined}
+        title={props.disabledReason}
+        onPointerEnter={prefetch}
+        onFocus={prefetch}
+        onClick={() => {
+          setClicked(true);
+          void load().then((loaded) => loaded ?? setClicked(false));
+        }}
+      >
+        {props.children ?? props.label}
+      </button>
+      {props.disabledReason ? (
+        <p className="text-xs text-zinc-400">{props.disabledReason}</p>
+      ) : null}
+      {/* The same line TxStatus fills later, so nothing below moves when the wallet arrives. */}
+      <p
+        role={error ? "alert" : undefined}
+        className={`min-h-5 text-sm ${error ? "text-red-300" : "text-zinc-400"}`}
+      >
+        {error ?? (clicked ? "Opening your wallet…" : "")}
+      </p>
+    </div>
   );
 }

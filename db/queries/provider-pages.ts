@@ -1,14 +1,14 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { type Executor, queryRows } from "@/db/client";
-import type { OfferStatus } from "@/db/schema";
+import type { AlternativeReason } from "@/db/schema";
 import type { ChainJobStatus } from "@/db/schema/chain";
-import { offersChanged } from "./offer-changes";
 
 /**
- * What the provider's pages read beyond the chain reads in chain/reads.ts: its offers with their
- * live leases, its agent keys, the jobs it served, its GPU time per day, and the market's
- * disputes for the arbiter. Every read is keyed by the provider (its id or its address) that the
+ * What the provider's pages read of the work done and missed, beyond the chain reads in
+ * chain/reads.ts: the jobs it served, its GPU time per day, the placements it lost, the market's
+ * settings, and the market's disputes for the arbiter. (What it lists, its offers and keys, is in
+ * provider-listing.ts.) Every read is keyed by the provider (its id or its address) that the
  * caller's session named; amounts travel as text and come back as bigint.
  */
 
@@ -16,138 +16,6 @@ const big = (v: string | null | undefined): bigint => BigInt(v ?? 0);
 const bigOrNull = (v: string | null): bigint | null => (v === null ? null : BigInt(v));
 const date = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
 const dateOrNull = (v: Date | string | null): Date | null => (v === null ? null : date(v));
-
-export type ProviderOffer = {
-  id: string;
-  market: string;
-  gpuModel: string;
-  region: string;
-  gpusTotal: number;
-  gpusFree: number;
-  askWeiPerGpuHour: bigint;
-  minHours: number;
-  maxHours: number;
-  status: OfferStatus;
-  measuredTflops: number | null;
-  /** Leases that hold GPUs now (reserved, quoted, funded, running). */
-  liveLeases: number;
-  /** Of those, the ones a job is running or funded on. */
-  runningLeases: number;
-  createdAt: Date;
-};
-
-/** The provider's listed offers (removed ones left out), oldest first, with their live leases. */
-export async function providerOffers(
-  executor: Executor,
-  providerId: string,
-): Promise<ProviderOffer[]> {
-  const rows = await queryRows<{
-    id: string;
-    market: string;
-    gpu_model: string;
-    region: string;
-    gpus_total: number;
-    gpus_free: number;
-    ask: string;
-    min_hours: number;
-    max_hours: number;
-    status: OfferStatus;
-    measured_tflops: number | null;
-    live: number;
-    running: number;
-    created_at: Date | string;
-  }>(
-    executor,
-    sql`select o.id, o.market, o.gpu_model, o.region, o.gpus_total, o.gpus_free,
-          o.ask_wei_per_gpu_hour::text as ask, o.min_hours, o.max_hours, o.status,
-          o.measured_tflops, o.created_at,
-          coalesce(l.live, 0)::int as live, coalesce(l.running, 0)::int as running
-        from offers o
-        left join lateral (
-          select count(*) as live,
-                 count(*) filter (where status in ('funded', 'running')) as running
-          from leases
-          where market = o.market and offer_id = o.id
-            and status in ('reserved', 'quoted', 'funded', 'running')
-        ) l on true
-        where o.provider_id = ${providerId}::uuid and o.status <> 'removed'
-        order by o.created_at, o.id`,
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    market: r.market,
-    gpuModel: r.gpu_model,
-    region: r.region,
-    gpusTotal: r.gpus_total,
-    gpusFree: r.gpus_free,
-    askWeiPerGpuHour: big(r.ask),
-    minHours: r.min_hours,
-    maxHours: r.max_hours,
-    status: r.status,
-    measuredTflops: r.measured_tflops,
-    liveLeases: r.live,
-    runningLeases: r.running,
-    createdAt: date(r.created_at),
-  }));
-}
-
-/**
- * Removes an offer only while none of its GPUs is leased (gpus_free = gpus_total: every lease
- * that holds GPUs has taken them off gpus_free), in one guarded statement on the offer's row, so
- * a reservation that locks the row first wins and the removal is refused. Undefined when refused.
- */
-export async function removeIdleOffer(
-  executor: Executor,
-  offer: { market: string; id: string },
-): Promise<{ id: string; status: OfferStatus } | undefined> {
-  offersChanged();
-  const [row] = await queryRows<{ id: string; status: OfferStatus }>(
-    executor,
-    sql`update offers set status = 'removed', updated_at = now()
-        where market = ${offer.market} and id = ${offer.id}::uuid
-          and status in ('active', 'paused') and gpus_free = gpus_total
-        returning id, status`,
-  );
-  return row;
-}
-
-export type ApiKeyListing = {
-  id: string;
-  label: string;
-  prefix: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-};
-
-/** The provider's agent keys, live ones first, newest first; never the key or its hash. */
-export async function apiKeysOfProvider(
-  executor: Executor,
-  providerId: string,
-): Promise<ApiKeyListing[]> {
-  const rows = await queryRows<{
-    id: string;
-    label: string;
-    prefix: string;
-    created_at: Date | string;
-    last_used_at: Date | string | null;
-    revoked_at: Date | string | null;
-  }>(
-    executor,
-    sql`select id, label, prefix, created_at, last_used_at, revoked_at
-        from provider_api_keys
-        where provider_id = ${providerId}::uuid
-        order by revoked_at is not null, created_at desc, id`,
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    label: r.label,
-    prefix: r.prefix,
-    createdAt: date(r.created_at),
-    lastUsedAt: dateOrNull(r.last_used_at),
-    revokedAt: dateOrNull(r.revoked_at),
-  }));
-}
 
 export type ServedJob = {
   chainJobId: string;
@@ -277,14 +145,63 @@ export async function gpuSecondsPerDay(
   return rows.map((r) => ({ day: r.day, gpuSeconds: Math.round(Number(r.gpu_seconds)) }));
 }
 
-/** GPUs the provider lists now (active or paused offers): the denominator of utilization. */
-export async function listedGpus(executor: Executor, providerId: string): Promise<number> {
-  const [row] = await queryRows<{ gpus: number }>(
+export type LostPlacement = {
+  leaseId: string;
+  offerId: string;
+  market: string;
+  reason: AlternativeReason;
+  /** The losing offer's ask when the job was placed. */
+  yourAsk: bigint;
+  /** The winner's ask: the lease's price. */
+  winningAsk: bigint;
+  gpuCount: number;
+  /** The job's longest run, as the lease escrows it (its collateral's term). */
+  maxSeconds: number;
+  at: Date;
+};
+
+/**
+ * The placements a provider's offers were in the running for but lost, newest first
+ * (`lease_alternatives_provider_idx`), with the lease that won each for the winner's ask and the
+ * job's size and term.
+ */
+export async function lostPlacements(
+  executor: Executor,
+  providerId: string,
+  limit: number,
+): Promise<LostPlacement[]> {
+  const rows = await queryRows<{
+    lease_id: string;
+    offer_id: string;
+    market: string;
+    reason: AlternativeReason;
+    your_ask: string;
+    winning_ask: string;
+    gpu_count: number;
+    max_seconds: number;
+    at: Date | string;
+  }>(
     executor,
-    sql`select coalesce(sum(gpus_total), 0)::int as gpus from offers
-        where provider_id = ${providerId}::uuid and status <> 'removed'`,
+    sql`select a.lease_id, a.offer_id, a.market, a.reason,
+          a.ask_wei_per_gpu_hour::text as your_ask, l.price_per_gpu_hour::text as winning_ask,
+          l.gpu_count, l.max_seconds::int as max_seconds, a.created_at as at
+        from lease_alternatives a
+        join leases l on l.market = a.market and l.id = a.lease_id
+        where a.provider_id = ${providerId}::uuid
+        order by a.created_at desc, a.lease_id, a.offer_id
+        limit ${limit}`,
   );
-  return row?.gpus ?? 0;
+  return rows.map((r) => ({
+    leaseId: r.lease_id,
+    offerId: r.offer_id,
+    market: r.market,
+    reason: r.reason,
+    yourAsk: big(r.your_ask),
+    winningAsk: big(r.winning_ask),
+    gpuCount: r.gpu_count,
+    maxSeconds: r.max_seconds,
+    at: date(r.at),
+  }));
 }
 
 /** What the pages need of the market's parameters, as the index last saw them. */

@@ -97,6 +97,10 @@ export const alternativeReasons = [
   "capacity",
   "offline",
   "busy",
+  // The provider's stake: its free stake short of the job's collateral, or its stake below the
+  // market's minimum (lib/matching/alternatives.ts).
+  "stake",
+  "minStake",
 ] as const;
 export type AlternativeReason = (typeof alternativeReasons)[number];
 

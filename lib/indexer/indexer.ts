@@ -1,14 +1,5 @@
 import "server-only";
-import {
-  type Address,
-  BaseError,
-  type Block,
-  HttpRequestError,
-  type Log,
-  type PublicClient,
-  RpcRequestError,
-  TimeoutError,
-} from "viem";
+import type { Address, Log, PublicClient } from "viem";
 import type { Db } from "@/db/client";
 import {
   type Cursor,
@@ -33,6 +24,14 @@ import { applyJobEvents } from "./apply-jobs";
 import { applySignerEvents } from "./apply-signers";
 import { decodeMarketLog, type MarketEvent } from "./events";
 import { addressesOf, type Entities, fold, jobIdsOf } from "./fold";
+import {
+  ChainMismatchError,
+  type Header,
+  header,
+  InconsistentAnswerError,
+  RpcFailure,
+  rpcFault,
+} from "./rpc-errors";
 
 export type IndexerConfig = {
   chainId: number;
@@ -46,45 +45,6 @@ export type IndexerConfig = {
   /** A chain replaced under the same id (a fresh devnet) is indexed again from the start. */
   mayReset: boolean;
 };
-
-/** The configuration and the chain disagree: the indexer refuses to start. */
-export class ChainMismatchError extends Error {
-  override name = "ChainMismatchError";
-}
-
-/** The node's answer is not consistent (logs out of order, a block replaced mid-read): retry. */
-export class InconsistentAnswerError extends Error {
-  override name = "InconsistentAnswerError";
-}
-
-/** An RPC call failed (the node is down, slow, or answered with an error): retry. */
-export class RpcFailure extends Error {
-  override name = "RpcFailure";
-}
-
-/** viem quotes a plain-text error body as a JSON string. */
-function unquoted(text: string): string {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === "string" ? v : text;
-  } catch {
-    return text;
-  }
-}
-
-/** What went wrong with an RPC call, in a few words (viem's own messages span many lines). */
-export function rpcFault(error: unknown): string {
-  if (!(error instanceof BaseError)) {
-    return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
-  }
-  if (error.walk((e) => e instanceof TimeoutError)) return "the node did not answer in time";
-  const rpc = error.walk((e) => e instanceof RpcRequestError) as RpcRequestError | null;
-  if (rpc) return `the node answered with error ${rpc.code}: ${rpc.details}`;
-  const http = error.walk((e) => e instanceof HttpRequestError) as HttpRequestError | null;
-  if (http?.status) return `HTTP ${http.status}${http.details ? ` ${unquoted(http.details)}` : ""}`;
-  const deepest = error.walk() as Error;
-  return `${error.shortMessage}${deepest !== error && deepest?.message ? ` (${deepest.message.split("\n")[0]})` : ""}`;
-}
 
 /** What a caller may watch of the indexer's work (tests and tracing). */
 export type IndexerHooks = {
@@ -104,18 +64,6 @@ export type TickResult = {
 
 const earlier = (a: bigint, b: bigint) => (a < b ? a : b);
 const later = (a: bigint, b: bigint) => (a > b ? a : b);
-
-type Header = { number: bigint; hash: string; parentHash: string; timestamp: Date };
-
-function header(b: Block): Header {
-  if (b.number === null || b.hash === null) throw new InconsistentAnswerError("a pending block");
-  return {
-    number: b.number,
-    hash: b.hash.toLowerCase(),
-    parentHash: b.parentHash.toLowerCase(),
-    timestamp: new Date(Number(b.timestamp) * 1000),
-  };
-}
 
 /**
  * Copies ComputeMarket's logs into Postgres, one chunk of blocks per transaction: the decoded

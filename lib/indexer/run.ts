@@ -15,15 +15,8 @@ import {
 } from "@/lib/loop-pause";
 import { stakeChanged } from "@/lib/services/placement/rematch";
 import { UndecodableLogError } from "./events";
-import {
-  ChainMismatchError,
-  InconsistentAnswerError,
-  Indexer,
-  type IndexerConfig,
-  type IndexerHooks,
-  RpcFailure,
-  type TickResult,
-} from "./indexer";
+import { Indexer, type IndexerConfig, type IndexerHooks, type TickResult } from "./indexer";
+import { ChainMismatchError, InconsistentAnswerError, RpcFailure } from "./rpc-errors";
 
 /** How long a process that does not hold the lock waits before trying again. */
 const LOCK_RETRY_MS = 2_000;

@@ -417,6 +417,53 @@ describe("the keeper", () => {
     await catchUp();
   });
 
+  it("sends a call again when a reorganisation undid the block that confirmed it, and only then", async () => {
+    const k = keeper({ holdMs: 50 });
+    const { id, endsAt } = await submitted();
+    await catchUp();
+    const beforeFinalize = await consumer.testClient.snapshot();
+    const nonce = await keeperNonce();
+    await setNextTime(endsAt);
+    expect(await k.round()).toMatchObject({ due: 1, sent: 1, reopened: 0 });
+    const [first] = await callsFor(id);
+    expect(first).toMatchObject({ call: "finalize", status: "confirmed" });
+
+    // The index has not seen the finalize yet, past the recheck time: the receipt is on chain,
+    // so nothing is reopened or sent.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await indexed(id)).toMatchObject({ status: "submitted" });
+    expect(await k.round()).toMatchObject({ due: 0, sent: 0, reopened: 0 });
+    expect(await keeperNonce()).toBe(nonce + 1);
+    await catchUp();
+    expect(await indexed(id)).toMatchObject({ status: "finalized" });
+
+    // The block with the keeper's finalize is replaced: the job is submitted again on chain.
+    await consumer.testClient.revert({ id: beforeFinalize });
+    await setNextTime(endsAt + 5n);
+    await consumer.testClient.mine({ blocks: 2 });
+    expect((await market.job(consumer, id)).status).toBe(JobStatus.submitted);
+    expect(await keeperNonce()).toBe(nonce);
+    await catchUp();
+    expect(await indexed(id)).toMatchObject({ status: "submitted" });
+
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await k.round()).toMatchObject({ reopened: 1, due: 1, sent: 1 });
+    expect((await market.job(consumer, id)).status).toBe(JobStatus.finalized);
+    const [again] = await callsFor(id);
+    expect(again).toMatchObject({ call: "finalize", status: "confirmed", attempts: 1 });
+    // Mined again (the same signed call, sent anew: same nonce and data, so the same hash).
+    const receipt = await consumer.publicClient.getTransactionReceipt({
+      hash: again?.txHash as Hex,
+    });
+    expect(receipt.status).toBe("success");
+    expect(await keeperNonce()).toBe(nonce + 1);
+    expect(lines).toContain(
+      `keeper: finalize ${id}: tx ${first?.txHash} did it, and a reorganisation undid it: the job is submitted on chain again; sending it again`,
+    );
+    await catchUp();
+    expect(await indexed(id)).toMatchObject({ status: "finalized" });
+  });
+
   it("lets one keeper at a time hold the lease; another takes it when released or lapsed", async () => {
     const a = keeper({ holder: "keeper-a" });
     const b = keeper({ holder: "keeper-b" });

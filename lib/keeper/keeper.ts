@@ -30,8 +30,9 @@ import {
   takeLease,
 } from "@/db/queries/chain/keeper";
 import { computeMarketAbi } from "@/lib/web3/compute-market-abi";
-import { JobStatus, jobView } from "@/lib/web3/market-views";
+import { JobStatus } from "@/lib/web3/market-views";
 import { outcomeUnknown, reasonOf, revertOf } from "./revert";
+import { reopenUndone, statusOnChain } from "./undone";
 
 /** The `work_leases` row the running keeper holds. */
 export const KEEPER_LEASE = "keeper";
@@ -82,6 +83,8 @@ export type RoundResult = {
   failed: number;
   /** Outcome not known yet (no receipt yet, or the index is behind the chain): looked at later. */
   waiting: number;
+  /** Recorded as done, then undone by a reorganisation: reopened to be sent again. */
+  reopened: number;
 };
 
 type Outcome = Exclude<keyof RoundResult, "leased" | "due"> | "lost";
@@ -213,7 +216,9 @@ export class Keeper {
    */
   async sendDue(renew?: () => Promise<boolean>): Promise<RoundResult> {
     const result = emptyRound();
-    // Rare (a keeper stopped mid-way through a last attempt): looked for once per hold time.
+    const now = new Date(Number(await this.chainNow()) * 1000);
+    // Rare (a keeper stopped mid-way through a last attempt; a reorganisation undid a confirmed
+    // call): looked for once per hold time.
     if (Date.now() - this.sweptAt >= this.holdMs) {
       this.sweptAt = Date.now();
       for (const a of await giveUpAbandoned(this.db, this.maxAttempts)) {
@@ -222,9 +227,17 @@ export class Keeper {
         );
         result.failed++;
       }
+      result.reopened = await reopenUndone({
+        db: this.db,
+        client: this.client,
+        contract: this.contract,
+        warn: (line) => this.log.warn(line),
+        now,
+        limit: this.batch,
+        recheckMs: this.holdMs,
+      });
     }
-    const now = await this.chainNow();
-    const due = await dueCalls(this.db, new Date(Number(now) * 1000), this.batch);
+    const due = await dueCalls(this.db, now, this.batch);
     for (const call of due) {
       if (renew && !(await renew())) {
         this.leased = false;
@@ -311,7 +324,7 @@ export class Keeper {
   private async mined(d: DueCall, key: CallKey, receipt: TransactionReceipt): Promise<Outcome> {
     const where = `tx ${receipt.transactionHash} (block ${receipt.blockNumber})`;
     if (receipt.status === "success") {
-      await markConfirmed(this.db, key, receipt.transactionHash);
+      await markConfirmed(this.db, key, receipt.transactionHash, null, this.holdMs);
       this.log.info(`keeper: ${d.call} ${d.jobId} sent in ${where}`);
       return "sent";
     }
@@ -377,7 +390,7 @@ export class Keeper {
     extra: string,
   ): Promise<Outcome> {
     const note = `already ${statusNames[status]} on chain${extra}`;
-    await markConfirmed(this.db, key, null, note);
+    await markConfirmed(this.db, key, null, note, this.holdMs);
     this.log.info(`keeper: ${d.call} ${d.jobId} not sent: the job is ${note}`);
     return "alreadyDone";
   }
@@ -410,24 +423,22 @@ export class Keeper {
     return "lost";
   }
 
-  /** `job(id).status` on chain, or null when the node does not answer. */
-  private async statusOnChain(jobId: Hex): Promise<number | null> {
-    try {
-      const t = await this.client.readContract({
-        address: this.contract,
-        abi: computeMarketAbi,
-        functionName: "job",
-        args: [jobId],
-      });
-      return jobView(t).status;
-    } catch {
-      return null;
-    }
+  private statusOnChain(jobId: Hex): Promise<number | null> {
+    return statusOnChain(this.client, this.contract, jobId);
   }
 }
 
 type CallKey = { jobId: Hex; call: KeeperCallName; attempt: number };
 
 function emptyRound(): RoundResult {
-  return { leased: true, due: 0, sent: 0, alreadyDone: 0, retrying: 0, failed: 0, waiting: 0 };
+  return {
+    leased: true,
+    due: 0,
+    sent: 0,
+    alreadyDone: 0,
+    retrying: 0,
+    failed: 0,
+    waiting: 0,
+    reopened: 0,
+  };
 }

@@ -2,13 +2,14 @@ import type { Chain } from "viem";
 import { type CreateConnectorFn, cookieStorage, createConfig, createStorage, http } from "wagmi";
 import { chainConfig, type PublicEnv } from "@/lib/env";
 
-/** The cookie (`<key>.store`) that carries the wallet connection from the browser to SSR. */
+/** The storage key (`<key>.store` cookie) under which wagmi keeps the last connection. */
 export const WAGMI_STORAGE_KEY = "gpu-market.wagmi";
 
 /**
  * The one wagmi config: only the chain the marketplace runs on (no mainnet, so no ENS lookups go
- * out), its RPC URL, and cookie storage so the server renders the same connection state the
- * browser hydrates with. The server builds it without connectors just to read that cookie.
+ * out), its RPC URL, and the last connection kept in a cookie so a returning wallet reconnects.
+ * Built in the browser only, when the wallet libraries load (`wallet-runtime.tsx`): pages render
+ * the signed-in state from the session, not from the wallet.
  */
 export function createWagmiConfig(pub: PublicEnv, connectors: CreateConnectorFn[] = []) {
   const { chain, rpcUrl } = chainConfig(pub);
@@ -17,7 +18,6 @@ export function createWagmiConfig(pub: PublicEnv, connectors: CreateConnectorFn[
     chains,
     transports: { [chain.id]: http(rpcUrl) },
     connectors,
-    ssr: true,
     storage: createStorage({ storage: cookieStorage, key: WAGMI_STORAGE_KEY }),
   });
 }

@@ -4,7 +4,7 @@ import { CreateApiKey, RevokeApiKey } from "@/components/provider/api-keys";
 import { Empty, Figure, tableClass, tdClass, thClass } from "@/components/provider/figure";
 import { SignInFirst } from "@/components/provider/sign-in-first";
 import { PageHeader, Panel } from "@/components/ui/page-header";
-import { agentStatus } from "@/lib/services/agent/heartbeat";
+import { agentPanel } from "@/lib/services/providers/agent-panel";
 import { providerOverview } from "@/lib/services/providers/dashboard";
 import { providerContext } from "../context";
 
@@ -24,7 +24,7 @@ export default async function AgentPage() {
     );
   }
   const now = new Date();
-  const agent = await agentStatus(ctx.db, provider.id, now);
+  const agent = await agentPanel(ctx.db, provider.id, now);
   const gpuCount = agent ? agent.hardware.gpus.length : null;
   return (
     <div className="space-y-8">
@@ -38,8 +38,15 @@ export default async function AgentPage() {
           Agent
         </h2>
         {agent ? (
-          <dl className="grid grid-cols-2 gap-6 md:grid-cols-4">
+          <dl className="grid grid-cols-2 gap-6 md:grid-cols-5">
             <Figure label="Status">{agent.silent ? "silent" : agent.providerStatus}</Figure>
+            <Figure
+              label="Online since"
+              note={agent.onlineSince ? utc(agent.onlineSince) : "not online now"}
+              testId="agent-online-since"
+            >
+              {agent.onlineSince ? relativeTime(agent.onlineSince, now) : "—"}
+            </Figure>
             <Figure label="Last heartbeat" note={utc(agent.lastHeartbeatAt)}>
               {relativeTime(agent.lastHeartbeatAt, now)}
             </Figure>
@@ -68,7 +75,7 @@ export default async function AgentPage() {
         {keys.length === 0 ? (
           <Empty title="No keys yet">Create one above for your first machine.</Empty>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>

@@ -109,7 +109,8 @@ export default async function EarningsPage({
         </div>
         <EarningsCharts days={chartDays} />
         <p className="text-xs text-zinc-400">
-          Utilization: GPU-hours your jobs ran each day over the GPUs you list now times 24 h.
+          Utilization: GPU-hours your jobs ran each day over the GPU-hours you had listed that day
+          (active or paused offers, at their size then; today up to now).
         </p>
       </section>
       <section aria-labelledby="claims" className="space-y-3">
@@ -121,7 +122,7 @@ export default async function EarningsPage({
             Claims you make appear here with their transaction.
           </Empty>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>

@@ -34,7 +34,7 @@ export default async function JobsServedPage() {
       {jobs.length === 0 ? (
         <Empty title="No jobs yet">Jobs appear here once a buyer funds one of your quotes.</Empty>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className={tableClass}>
             <thead>
               <tr>

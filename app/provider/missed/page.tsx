@@ -18,7 +18,17 @@ const reasonText: Record<AlternativeReason, string> = {
   busy: "to a concurrent match",
   reliability: "on track record",
   age: "to an older listing",
+  stake: "on free stake",
+  minStake: "on the minimum stake",
 };
+
+/** The row's own words: a stake loss says what was short. */
+const lostText = (r: AlternativeReason) =>
+  r === "stake"
+    ? "not enough free stake"
+    : r === "minStake"
+      ? "stake below the market's minimum"
+      : reasonText[r];
 
 export default async function MissedPage() {
   const ctx = await providerContext();
@@ -41,8 +51,8 @@ export default async function MissedPage() {
     <div className="space-y-6">
       <PageHeader title="Missed matches">
         Jobs your offers were in the running for and another offer won, with why and what would have
-        won them. Jobs kept from you by too little free stake show as no match at all: keep your
-        free stake above the collateral of the jobs you want.
+        won them. A job that needed more collateral than your free stake shows here when your offer
+        would otherwise have won it: stake more, or finish running jobs to free their collateral.
       </PageHeader>
       {missed.matches.length === 0 ? (
         <Empty title="No missed matches">
@@ -54,7 +64,7 @@ export default async function MissedPage() {
             Lost {missed.matches.length} job{missed.matches.length === 1 ? "" : "s"}:{" "}
             {reasons.map(([r, n]) => `${n} ${reasonText[r]}`).join(", ")}.
           </p>
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>
@@ -81,7 +91,7 @@ export default async function MissedPage() {
                       <td className={tdClass}>
                         {gpuName(gpuModel)} × {m.gpuCount}, {region}
                       </td>
-                      <td className={tdClass}>{reasonText[m.reason]}</td>
+                      <td className={tdClass}>{lostText(m.reason)}</td>
                       <td className={`${tdClass} text-right`}>
                         <Amount wei={m.yourAsk} unit="ETH/GPU-h" />
                       </td>

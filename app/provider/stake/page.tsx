@@ -61,7 +61,9 @@ export default async function StakePage() {
         </p>
       </section>
       {marketAddress ? (
-        <div className="grid gap-4 md:grid-cols-2">
+        // min-w-0 and the break: the signer's 42-character address would otherwise set the
+        // column's width and push every box past a phone's screen.
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-2 [&>*]:min-w-0 [&_.font-mono]:break-all">
           <StakeMore marketAddress={marketAddress} />
           <RequestUnstake
             marketAddress={marketAddress}
@@ -80,7 +82,9 @@ export default async function StakePage() {
             marketAddress={marketAddress}
             current={stake.signer}
             suggested={provider?.signerAddress ?? null}
-            profile={provider ? { name: provider.name, region: provider.region } : null}
+            // No re-save of the market profile after a rotation: the indexer moves the
+            // profile's signer when the chain's SignerSet is confirmed (lib/indexer/apply-signers.ts).
+            profile={null}
           />
         </div>
       ) : (
@@ -98,7 +102,7 @@ export default async function StakePage() {
         {stake.slashes.length === 0 ? (
           <Empty title="No slashes">Start every job you fund in time and none will come.</Empty>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>

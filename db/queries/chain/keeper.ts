@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Executor, queryRows } from "@/db/client";
 import type { ChainJobStatus } from "@/db/schema/chain";
 
@@ -18,6 +18,8 @@ export type KeeperCallName = "finalize" | "cancelExpired" | "settleDispute";
  * `sending`: taken up by a keeper, not on chain yet; tried (again) from `next_attempt_at` on.
  * `sent`: signed with `tx_hash` recorded before it was broadcast; its receipt decides.
  * `confirmed`: done: mined in `tx_hash`, or (no hash) already done on chain by someone else.
+ *   Should the index still show the job due after `next_attempt_at`, the chain is asked whether
+ *   it still holds (a reorganisation may have undone it) and the call is reopened when not.
  * `failed`: given up after the last attempt; `last_error` says why.
  */
 export type KeeperCallStatus = "sending" | "sent" | "confirmed" | "failed";
@@ -56,6 +58,20 @@ export type DueCall = {
   dueAt: Date;
 };
 
+/** Every call the index says the contract allows at chain time `at`, whoever holds it. */
+const allowedCalls = (at: SQL) =>
+  sql`select job_id, 'finalize' as call, status, challenge_ends_at as due_at
+        from chain_jobs where status = 'submitted' and challenge_ends_at <= ${at}
+      union all
+      select job_id, 'cancelExpired', status, start_deadline + interval '1 second'
+        from chain_jobs where status = 'funded' and start_deadline < ${at}
+      union all
+      select job_id, 'cancelExpired', status, deadline + interval '1 second'
+        from chain_jobs where status = 'running' and deadline < ${at}
+      union all
+      select job_id, 'settleDispute', status, dispute_ends_at
+        from chain_jobs where status = 'disputed' and dispute_ends_at <= ${at}`;
+
 /**
  * Calls due at chain time `now`, the contract's own rules: finalize from `challenge_ends_at` on;
  * cancelExpired after `start_deadline` (never started) or after `deadline` (no result);
@@ -71,19 +87,7 @@ export async function dueCalls(db: Executor, now: Date, limit: number): Promise<
     due_at: Date | string;
   }>(
     db,
-    sql`with due as (
-          select job_id, 'finalize' as call, status, challenge_ends_at as due_at
-            from chain_jobs where status = 'submitted' and challenge_ends_at <= ${at}
-          union all
-          select job_id, 'cancelExpired', status, start_deadline + interval '1 second'
-            from chain_jobs where status = 'funded' and start_deadline < ${at}
-          union all
-          select job_id, 'cancelExpired', status, deadline + interval '1 second'
-            from chain_jobs where status = 'running' and deadline < ${at}
-          union all
-          select job_id, 'settleDispute', status, dispute_ends_at
-            from chain_jobs where status = 'disputed' and dispute_ends_at <= ${at}
-        )
+    sql`with due as (${allowedCalls(at)})
         select d.job_id, d.call, d.status, d.due_at
           from due d
           left join keeper_calls k on k.job_id = d.job_id and k.call = d.call
@@ -98,6 +102,66 @@ export async function dueCalls(db: Executor, now: Date, limit: number): Promise<
     status: r.status,
     dueAt: new Date(r.due_at),
   }));
+}
+
+/** A call recorded as done whose job the index still shows waiting for it. */
+export type ConfirmedStillDue = Omit<DueCall, "dueAt"> & { txHash: `0x${string}` | null };
+
+/**
+ * Calls recorded `confirmed` at least a while ago (their `next_attempt_at` has passed) whose job
+ * the index still shows in the status the call needs: either the index is behind, or a
+ * reorganisation undid the transaction that did them. The keeper asks the chain which.
+ */
+export async function confirmedStillDue(
+  db: Executor,
+  now: Date,
+  limit: number,
+): Promise<ConfirmedStillDue[]> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const rows = await queryRows<{
+    job_id: `0x${string}`;
+    call: KeeperCallName;
+    status: ChainJobStatus;
+    tx_hash: `0x${string}` | null;
+  }>(
+    db,
+    sql`with due as (${allowedCalls(at)})
+        select d.job_id, d.call, d.status, k.tx_hash
+          from due d
+          join keeper_calls k on k.job_id = d.job_id and k.call = d.call
+         where k.status = 'confirmed' and k.next_attempt_at <= now()
+         order by d.due_at, d.job_id
+         limit ${limit}`,
+  );
+  return rows.map((r) => ({ jobId: r.job_id, call: r.call, status: r.status, txHash: r.tx_hash }));
+}
+
+type CallRef = { jobId: string; call: KeeperCallName };
+
+/**
+ * A confirmed call is to be made again (a reorganisation undid it): back to `sending` with a
+ * fresh count of attempts, due at once, with why in `last_error`. False when it is no longer
+ * confirmed (another keeper reopened it first).
+ */
+export async function reopenCall(db: Executor, k: CallRef, note: string): Promise<boolean> {
+  const rows = await queryRows<{ attempts: number }>(
+    db,
+    sql`update keeper_calls
+           set status = 'sending', attempts = 0, tx_hash = null, last_error = ${note},
+               next_attempt_at = now(), updated_at = now()
+         where job_id = ${k.jobId} and call = ${k.call} and status = 'confirmed'
+        returning attempts`,
+  );
+  return rows.length === 1;
+}
+
+/** A confirmed call still holds on chain (the index is behind): look again after `ms`. */
+export async function confirmedRecheckLater(db: Executor, k: CallRef, ms: number): Promise<void> {
+  await db.execute(
+    sql`update keeper_calls
+           set next_attempt_at = now() + ${ms}::int * interval '1 millisecond'
+         where job_id = ${k.jobId} and call = ${k.call} and status = 'confirmed'`,
+  );
 }
 
 /** A call this keeper now holds: `attempt` is its token for every later write. */
@@ -170,12 +234,15 @@ export async function markConfirmed(
   db: Executor,
   k: CallKey,
   txHash: string | null,
-  note: string | null = null,
+  note: string | null,
+  /** When to ask whether it still holds, should the index still show the job due then. */
+  recheckMs: number,
 ): Promise<boolean> {
   const rows = await queryRows<{ attempts: number }>(
     db,
     sql`update keeper_calls
-           set status = 'confirmed', tx_hash = ${txHash}, last_error = ${note}, updated_at = now()
+           set status = 'confirmed', tx_hash = ${txHash}, last_error = ${note}, updated_at = now(),
+               next_attempt_at = now() + ${recheckMs}::int * interval '1 millisecond'
          where ${held(k)} and status in ('sending', 'sent')
         returning attempts`,
   );

@@ -4,7 +4,7 @@ import {
   type ProviderSlash,
   providerEarningsRow,
   providerStakeRow,
-} from "@/db/queries/chain/reads";
+} from "@/db/queries/chain/provider-reads";
 import { AppError } from "@/lib/errors";
 import { accountOf } from "./address";
 import { dayFromKey, dayKey, daysBetween, utcMonth, utcWeek } from "./days";

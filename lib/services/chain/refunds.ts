@@ -1,6 +1,6 @@
 import "server-only";
 import type { Executor } from "@/db/client";
-import { accountRefundRows, type RefundRow } from "@/db/queries/chain/reads";
+import { accountRefundRows, type RefundRow } from "@/db/queries/chain/account-reads";
 import { accountOf } from "./address";
 
 /** Settled jobs listed by one read (newest first); the totals cover them all. */

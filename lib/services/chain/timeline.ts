@@ -5,7 +5,7 @@ import {
   chainJobWithEvents,
   marketplaceJobRef,
   type StoredEvent,
-} from "@/db/queries/chain/reads";
+} from "@/db/queries/chain/job-reads";
 import type { JobStatus } from "@/db/schema/jobs";
 import { AppError } from "@/lib/errors";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Executor } from "@/db/client";
-import { marketTotalsRow } from "@/db/queries/chain/reads";
+import { marketTotalsRow } from "@/db/queries/chain/account-reads";
 
 export type MarketTotals = {
   /** Jobs ever funded on chain. */

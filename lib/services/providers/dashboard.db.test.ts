@@ -9,6 +9,7 @@ import { type Hex, keccak256, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
+import { eventsOf } from "@/db/queries/events";
 import { createTestDb, testDriver } from "@/db/testing";
 import { type Devnet, startDevnet } from "@/lib/devnet";
 import { type Clients, clientsFor, eventIn, marketOn } from "@/lib/devnet/test-helpers";
@@ -35,6 +36,8 @@ let arbiter: Clients;
 let provider: Clients;
 let signer: Clients;
 let consumer: Clients;
+/** A second provider, from the missed-matches tests on. */
+let rival: Clients;
 let offerId = "";
 /** Finalized: served, paid. */
 const A = { id: "", chainId: "" as Hex };
@@ -251,8 +254,23 @@ describe(`the provider's pages on ${testDriver()}`, () => {
     // A: 2 GPUs for 1,800 s; B: 1 GPU for 900 s; split where a run crossed midnight, if one did.
     const total = page.utilization.reduce((s, d) => s + d.gpuSeconds, 0);
     expect(total).toBe(2 * 1_800 + 900);
+    // The denominator: the offer's 8 GPUs from its listing (its event) until now, the
+    // settlement; each day's utilization is that day's GPU time over that day's listing.
+    const listedAt = (await eventsOf(handle.db, offerId)).find((e) => e.type === "offer.created")
+      ?.at as Date;
+    const listed = page.utilization.reduce((s, d) => s + d.listedGpuSeconds, 0);
+    expect(Math.abs(listed - (8 * (settledAt.getTime() - listedAt.getTime())) / 1000)).toBeLessThan(
+      page.utilization.length,
+    );
     const today = page.utilization.find((d) => dayKey(d.day) === dayKey(settledAt));
-    expect(today?.utilization).toBeCloseTo((today?.gpuSeconds ?? 0) / (8 * 86_400), 10);
+    expect(today?.listedGpuSeconds).toBeGreaterThan(0);
+    for (const d of page.utilization) {
+      expect(d.utilization).toBe(
+        d.listedGpuSeconds > 0 ? Math.min(1, d.gpuSeconds / d.listedGpuSeconds) : null,
+      );
+    }
+    // The runs' day (the settlement may fall past midnight, its day idle) shows their share.
+    expect(page.utilization.some((d) => (d.utilization ?? 0) > 0)).toBe(true);
 
     // The job's GPUs are back: the offer can go now.
     const removed = await removeIdleOfferAction.run(
@@ -351,7 +369,7 @@ describe(`the provider's pages on ${testDriver()}`, () => {
   it("lists a lost placement with the reason and the winner's ask", async () => {
     // A cheaper rival in the same market wins the next job; this provider's dearer offer loses on price.
     const rivalKey = generatePrivateKey();
-    const rival = clientsOfKey(devnet, rivalKey);
+    rival = clientsOfKey(devnet, rivalKey);
     await anyone.testClient.setBalance({ address: rival.account.address, value: parseEther("10") });
     await market.send(rival, "stake", [], parseEther("5"));
     await market.send(rival, "setSigner", [rival.account.address]);
@@ -387,6 +405,72 @@ describe(`the provider's pages on ${testDriver()}`, () => {
       winningAsk: 5n * 10n ** 14n,
       gpuCount: 1,
       fix: "an ask at or below the winner's",
+    });
+  });
+
+  it("lists a match lost on free stake, with the free stake that would have won it", async () => {
+    // A provider staked at the market's minimum (0.1 ETH) asks half the rival's price in
+    // eu-west, but a job of 8 GPUs for 20 h would lock 0.16 ETH of collateral on its offer.
+    const thinKey = generatePrivateKey();
+    const thin = clientsOfKey(devnet, thinKey);
+    await anyone.testClient.setBalance({ address: thin.account.address, value: parseEther("1") });
+    await market.send(thin, "stake", [], parseEther("0.1"));
+    await market.send(thin, "setSigner", [thin.account.address]);
+    registerLocalSigner(thinKey);
+    await registerProvider(
+      handle.db,
+      addressOf(thin),
+      registerProviderInput.parse({
+        name: "thin",
+        region: "eu-west",
+        signerAddress: thin.account.address,
+      }),
+    );
+    const cheap = await seedOffer(handle.db, addressOf(thin), {
+      region: "eu-west",
+      gpusTotal: 8,
+      askWeiPerGpuHour: parseEther("0.01").toString(),
+    });
+    const won = await seedOffer(handle.db, addressOf(rival), {
+      region: "eu-west",
+      gpusTotal: 8,
+      askWeiPerGpuHour: parseEther("0.02").toString(),
+    });
+    await catchUp();
+    const placed = unwrap(
+      await submitJobAction.run(
+        jobInput({
+          gpuCount: 8,
+          maxHours: 20,
+          regions: ["eu-west"],
+          maxPricePerGpuHour: parseEther("0.03").toString(),
+        }),
+        { session: sessionOf(consumer.account.address), db: handle.db },
+      ),
+    );
+    expect(placed.placement?.offerId).toBe(won.id);
+
+    // The collateral on the thin offer, as fundJob computes it: ceil(0.08 ETH / 3600) wei a
+    // second for 72,000 s, at the market's 10%.
+    const collateral = (((parseEther("0.08") + 3_599n) / 3_600n) * 72_000n * 1_000n) / 10_000n;
+    expect(collateral > parseEther("0.1")).toBe(true);
+    const missed = await missedMatchesOf(handle.db, addressOf(thin));
+    expect(missed.byReason).toEqual({ stake: 1 });
+    expect(missed.matches).toEqual([
+      expect.objectContaining({
+        offerId: cheap.id,
+        reason: "stake",
+        yourAsk: parseEther("0.01"),
+        winningAsk: parseEther("0.02"),
+        gpuCount: 8,
+        stakeNeeded: collateral,
+        fix: "free stake of at least 0.160001 ETH (the collateral this job locks on your offer)",
+      }),
+    ]);
+    // The price loss listed before says nothing about stake.
+    expect((await missedMatchesOf(handle.db, me())).matches[0]).toMatchObject({
+      reason: "price",
+      stakeNeeded: null,
     });
   });
 });

@@ -1,18 +1,21 @@
 import "server-only";
 import type { Db, Executor } from "@/db/client";
 import { appendEvents } from "@/db/queries/events";
-import { missedMatches } from "@/db/queries/leases";
 import { offerById } from "@/db/queries/offers";
 import {
   type ApiKeyListing,
   apiKeysOfProvider,
-  gpuSecondsPerDay,
+  listedGpuSecondsPerDay,
   listedGpus,
-  type MarketSettings,
-  marketSettings,
   type ProviderOffer,
   providerOffers,
   removeIdleOffer,
+} from "@/db/queries/provider-listing";
+import {
+  gpuSecondsPerDay,
+  lostPlacements,
+  type MarketSettings,
+  marketSettings,
   type ServedJob,
   servedJobs,
 } from "@/db/queries/provider-pages";
@@ -21,6 +24,8 @@ import { providerByAddress } from "@/db/queries/providers";
 import { transaction } from "@/db/retry";
 import type { AlternativeReason } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { formatEth } from "@/lib/market/eth";
+import { ratePerSecond } from "@/lib/matching/feasibility";
 import { accountOf } from "../chain/address";
 import { dayFromKey, dayKey } from "../chain/days";
 import {
@@ -85,20 +90,23 @@ export async function providerOverview(db: Executor, address: string): Promise<P
 export type UtilizationDay = {
   day: Date;
   gpuSeconds: number;
-  /** Share of the listed GPUs' day that jobs ran, 0..1; null when no GPU is listed. */
+  /** GPU-seconds listed that day (up to now), at the offers' sizes then. */
+  listedGpuSeconds: number;
+  /** Share of the day's listed GPU-seconds that jobs ran, 0..1; null when nothing was listed. */
   utilization: number | null;
 };
 
 export type EarningsPage = ProviderEarnings & {
   utilization: UtilizationDay[];
+  /** GPUs listed now (active or paused offers). */
   listedGpus: number;
 };
 
 /**
  * Earnings (the chain read) with GPU utilization per day over the same range: GPU-seconds the
- * provider's jobs ran that day over the GPUs it lists now times a day. Today's listing is the
- * denominator for past days too (the index keeps no history of offers' sizes): a provider who
- * grew shows lower past utilization than it had.
+ * provider's jobs ran that day over the GPU-seconds it had listed that day, each offer at its
+ * size then (from the offers' events), so a provider who grew keeps the utilization it had
+ * before. Today counts up to `now`.
  */
 export async function earningsPage(
   db: Executor,
@@ -107,22 +115,29 @@ export async function earningsPage(
 ): Promise<EarningsPage> {
   const account = accountOf(address);
   const now = range.now ?? new Date();
+  const days = { firstDay: dayKey(range.from), lastDay: dayKey(range.to), now };
   const [earnings, provider] = await Promise.all([
     providerEarnings(db, account, { ...range, now }),
     providerByAddress(db, account),
   ]);
-  const [perDay, gpus] = await Promise.all([
-    gpuSecondsPerDay(db, account, { firstDay: dayKey(range.from), lastDay: dayKey(range.to), now }),
+  const [perDay, listed, gpus] = await Promise.all([
+    gpuSecondsPerDay(db, account, days),
+    provider ? listedGpuSecondsPerDay(db, provider.id, days) : Promise.resolve([]),
     provider ? listedGpus(db, provider.id) : Promise.resolve(0),
   ]);
+  const listedOn = new Map(listed.map((d) => [d.day, d.listedGpuSeconds]));
   return {
     ...earnings,
     listedGpus: gpus,
-    utilization: perDay.map((d) => ({
-      day: dayFromKey(d.day),
-      gpuSeconds: d.gpuSeconds,
-      utilization: gpus > 0 ? Math.min(1, d.gpuSeconds / (gpus * 86_400)) : null,
-    })),
+    utilization: perDay.map((d) => {
+      const listedGpuSeconds = listedOn.get(d.day) ?? 0;
+      return {
+        day: dayFromKey(d.day),
+        gpuSeconds: d.gpuSeconds,
+        listedGpuSeconds,
+        utilization: listedGpuSeconds > 0 ? Math.min(1, d.gpuSeconds / listedGpuSeconds) : null,
+      };
+    }),
   };
 }
 
@@ -142,6 +157,11 @@ export type MissedMatch = {
   winningAsk: bigint;
   gpuCount: number;
   at: Date;
+  /**
+   * For a match lost on free stake: the free stake that would have backed it, the collateral the
+   * job would have locked on this offer. Null for other reasons.
+   */
+  stakeNeeded: bigint | null;
   /** What would have won it, in words. */
   fix: string;
 };
@@ -151,7 +171,11 @@ export type MissedMatches = {
   byReason: Partial<Record<AlternativeReason, number>>;
 };
 
-const fixFor = (m: { reason: AlternativeReason; winningAsk: bigint; gpuCount: number }) => {
+const fixFor = (
+  m: { reason: AlternativeReason; gpuCount: number },
+  stakeNeeded: bigint | null,
+  minStake: bigint,
+) => {
   switch (m.reason) {
     case "price":
       return "an ask at or below the winner's";
@@ -165,17 +189,37 @@ const fixFor = (m: { reason: AlternativeReason; winningAsk: bigint; gpuCount: nu
       return "a better completion record at the same ask";
     case "age":
       return "an older listing at the same ask and record";
+    case "stake":
+      return `free stake of at least ${formatEth(stakeNeeded ?? 0n, 6)} ETH (the collateral this job locks on your offer)`;
+    case "minStake":
+      return `stake of at least ${formatEth(minStake, 6)} ETH, the market's minimum, not counting stake queued to leave`;
   }
 };
+
+/**
+ * The collateral funding the lost job on this offer would lock, as the contract's fundJob
+ * computes it: the escrow at the offer's ask (rate per second rounded up, times the job's max
+ * seconds) times the market's collateral share. The share is the market's as indexed now; the
+ * contract's owner seldom changes it, and a change since the placement would show here.
+ */
+const collateralAt = (ask: bigint, gpuCount: number, maxSeconds: number, bps: number) =>
+  (ratePerSecond(ask, gpuCount) * BigInt(maxSeconds) * BigInt(bps)) / 10_000n;
 
 /** The placements the provider's offers lost, newest first, with why and what would have won. */
 export async function missedMatchesOf(db: Executor, address: string): Promise<MissedMatches> {
   const provider = await requireProvider(db, accountOf(address));
-  const rows = await missedMatches(db, provider.id, 100);
+  const [rows, market] = await Promise.all([
+    lostPlacements(db, provider.id, 100),
+    marketSettings(db),
+  ]);
   const byReason: Partial<Record<AlternativeReason, number>> = {};
-  const matches = rows.map((r) => {
+  const matches = rows.map(({ maxSeconds, ...r }): MissedMatch => {
     byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
-    return { ...r, fix: fixFor(r) };
+    const stakeNeeded =
+      r.reason === "stake"
+        ? collateralAt(r.yourAsk, r.gpuCount, maxSeconds, market?.collateralBps ?? 0)
+        : null;
+    return { ...r, stakeNeeded, fix: fixFor(r, stakeNeeded, market?.minStake ?? 0n) };
   });
   return { matches, byReason };
 }

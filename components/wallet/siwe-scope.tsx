@@ -1,31 +1,15 @@
 "use client";
 
 import {
-  type AuthenticationStatus,
   createAuthenticationAdapter,
   RainbowKitAuthenticationProvider,
 } from "@rainbow-me/rainbowkit";
 import { useRouter } from "next/navigation";
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from "react";
-import { type Address, isAddressEqual } from "viem";
+import { type ReactNode, useEffect, useMemo } from "react";
+import { isAddressEqual } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { useAccount } from "wagmi";
-
-type SiweState = { status: AuthenticationStatus; address?: Address; error?: string };
-
-type SiweContextValue = SiweState & {
-  signOut: () => Promise<void>;
-  dismissError: () => void;
-};
-
-const SiweContext = createContext<SiweContextValue | null>(null);
-
-/** Sign-in state and actions for components under the provider tree. */
-export function useSiwe(): SiweContextValue {
-  const value = useContext(SiweContext);
-  if (!value) throw new Error("useSiwe must be used inside <SiweProvider>");
-  return value;
-}
+import { useSession } from "./session-provider";
 
 async function readJson(response: Response): Promise<Record<string, unknown>> {
   try {
@@ -42,21 +26,13 @@ function failureMessage(body: Record<string, unknown>, fallback: string): string
 /**
  * RainbowKit's sign-in step wired to /api/auth: after "connect", the modal asks the wallet to sign
  * an EIP-4361 message naming this site, its chain and a server nonce; the server answers with an
- * httpOnly session cookie. The initial status comes from that cookie, read on the server.
+ * httpOnly session cookie. The state itself is the page's `SessionProvider`, so every wallet
+ * control (each has its own scope) shows the same one.
  */
-export function SiweProvider({
-  initialAddress,
-  children,
-}: {
-  initialAddress: Address | null;
-  children: ReactNode;
-}) {
+export function SiweScope({ children }: { children: ReactNode }) {
   const router = useRouter();
-  const [state, setState] = useState<SiweState>(
-    initialAddress
-      ? { status: "authenticated", address: initialAddress }
-      : { status: "unauthenticated" },
-  );
+  const session = useSession();
+  const { signedIn, failed, signOut } = session;
 
   const adapter = useMemo(
     () =>
@@ -90,49 +66,34 @@ export function SiweProvider({
           });
           const body = await readJson(response);
           if (!response.ok || typeof body.address !== "string") {
-            setState((s) => ({ ...s, error: failureMessage(body, "Sign-in failed. Try again.") }));
+            failed(failureMessage(body, "Sign-in failed. Try again."));
             return false;
           }
-          setState({ status: "authenticated", address: body.address as Address });
+          signedIn(body.address as `0x${string}`);
           router.refresh();
           return true;
         },
-        signOut: async () => {
-          await fetch("/api/auth/signout", { method: "POST" }).catch(() => undefined);
-          setState({ status: "unauthenticated" });
-          router.refresh();
-        },
+        signOut,
       }),
-    [router],
+    [router, signedIn, failed, signOut],
   );
 
   // A session belongs to one wallet: when the connected wallet is another one, drop the session.
   const { address: connected } = useAccount();
   useEffect(() => {
     if (
-      state.status === "authenticated" &&
-      state.address &&
+      session.status === "authenticated" &&
+      session.address &&
       connected &&
-      !isAddressEqual(connected, state.address)
+      !isAddressEqual(connected, session.address)
     ) {
-      void adapter.signOut();
+      void signOut();
     }
-  }, [adapter, connected, state.status, state.address]);
-
-  const value = useMemo<SiweContextValue>(
-    () => ({
-      ...state,
-      signOut: adapter.signOut,
-      dismissError: () => setState((s) => ({ ...s, error: undefined })),
-    }),
-    [state, adapter],
-  );
+  }, [signOut, connected, session.status, session.address]);
 
   return (
-    <SiweContext.Provider value={value}>
-      <RainbowKitAuthenticationProvider adapter={adapter} status={state.status}>
-        {children}
-      </RainbowKitAuthenticationProvider>
-    </SiweContext.Provider>
+    <RainbowKitAuthenticationProvider adapter={adapter} status={session.status}>
+      {children}
+    </RainbowKitAuthenticationProvider>
   );
 }
