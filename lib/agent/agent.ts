@@ -137,7 +137,9 @@ export class Agent {
         }
       } catch (error) {
         if (this.stopping) break;
-        if (this.kicked) {
+        // Only kick() and stop() abort this request's controller: ask again at once, quietly
+        // (a line already read may have cleared `kicked` before the abort reached the read).
+        if (this.kicked || this.poll.signal.aborted) {
           this.kicked = false;
           continue;
         }
