@@ -13,6 +13,8 @@ export type JobTemplate = {
   command: string;
   env: { name: string; value: string }[];
   gpuCount: number;
+  /** The least GPU memory to ask for (the CPU examples run on any GPU a provider offers). */
+  minVramGb: number;
   maxHours: number;
 };
 
@@ -31,6 +33,24 @@ export const jobTemplates: JobTemplate[] = [
       { name: "HIDDEN", value: "32" },
     ],
     gpuCount: 1,
+    minVramGb: 8,
+    maxHours: 1,
+  },
+  {
+    id: "text-embed",
+    title: "Embed a text file (CPU)",
+    description:
+      "Batch-embeds each line of a text file with latent semantic analysis (TF-IDF and a truncated SVD, no model to download) and returns the nearest documents of a few queries and the embedding file's size and sha256 as result.json. Runs on any provider.",
+    kind: "inference",
+    runtime: "process",
+    image: "node:20-slim",
+    command: 'node "$AGENT_EXAMPLES/embed-lsa.mjs"',
+    env: [
+      { name: "DIMENSIONS", value: "16" },
+      { name: "QUERIES", value: "gpu training loss;bake bread in the oven;fish on the coral reef" },
+    ],
+    gpuCount: 1,
+    minVramGb: 8,
     maxHours: 1,
   },
   {
@@ -44,6 +64,7 @@ export const jobTemplates: JobTemplate[] = [
     command: 'node "$AGENT_EXAMPLES/matmul-burn-in.mjs"',
     env: [{ name: "DURATION_SECONDS", value: "10" }],
     gpuCount: 1,
+    minVramGb: 8,
     maxHours: 1,
   },
   {
@@ -58,6 +79,7 @@ export const jobTemplates: JobTemplate[] = [
       "pip install -q transformers datasets accelerate && python -c \"import torch; print('GPUs:', torch.cuda.device_count())\" && accelerate launch train.py --output_dir /out",
     env: [{ name: "MODEL", value: "distilbert-base-uncased" }],
     gpuCount: 1,
+    minVramGb: 24,
     maxHours: 4,
   },
   {
@@ -72,6 +94,7 @@ export const jobTemplates: JobTemplate[] = [
       "python3 -c \"from vllm import LLM, SamplingParams; import json, os; llm = LLM(os.environ['MODEL']); outs = llm.generate(open('/out/prompts.txt').read().splitlines(), SamplingParams(max_tokens=256)); json.dump([o.outputs[0].text for o in outs], open('/out/result.json', 'w'))\"",
     env: [{ name: "MODEL", value: "Qwen/Qwen2.5-0.5B-Instruct" }],
     gpuCount: 1,
+    minVramGb: 24,
     maxHours: 2,
   },
 ];

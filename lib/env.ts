@@ -23,6 +23,10 @@ const url = z
   .optional();
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const intIn = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const KIB = 1024;
+const MIB = 1024 * KIB;
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -73,6 +77,23 @@ export const envSchema = z.object({
   RATE_LIMIT_SIGN_IN: positiveInt(20),
   /** Requests per agent API key and client per window. */
   RATE_LIMIT_AGENT_KEY: positiveInt(600),
+  /**
+   * The provider agent API's limits (lib/services/agent/limits.ts, lib/agent/README.md). How
+   * often an agent heartbeats (it is told so), and how many it may miss before its provider is
+   * marked offline (at least 2, so one late heartbeat does not flap it).
+   */
+  AGENT_HEARTBEAT_SECONDS: intIn(1, 300, 10),
+  AGENT_MISSED_HEARTBEATS: intIn(2, 100, 3),
+  /** The longest GET /api/agent/work holds a request (or a work stream stays open). */
+  AGENT_WORK_WAIT_SECONDS: intIn(1, 120, 25),
+  /** JSON bodies (heartbeat, quote, start, submitted); a heartbeat with 8 GPUs is about 2 KiB. */
+  AGENT_JSON_BODY_BYTES: intIn(4 * KIB, MIB, 16 * KIB),
+  /** One log chunk (the agent sends up to 16 Ki characters, at most 64 KiB of UTF-8). */
+  AGENT_LOG_CHUNK_BYTES: intIn(64 * KIB, MIB, 64 * KIB),
+  /** All of one job's logs together. */
+  AGENT_LOG_BYTES_PER_JOB: intIn(MIB, 1024 * MIB, 2 * MIB),
+  /** One job's result (held in memory while uploaded, stored in the database). */
+  AGENT_RESULT_BYTES: intIn(KIB, 64 * MIB, 8 * MIB),
   NEXT_PUBLIC_CHAIN: z.enum(chainKeys).default("devnet"),
   NEXT_PUBLIC_RPC_URL: url,
   NEXT_PUBLIC_MARKET_ADDRESS: address,

@@ -1,3 +1,4 @@
+import { jobTemplates as examples, type JobTemplate } from "@/examples/templates";
 import type { JobKind } from "@/lib/market/schemas";
 import type { JobFormValues } from "@/lib/services/browse/job-form";
 
@@ -64,3 +65,38 @@ export const jobTemplates: Record<JobKind, { label: string; values: JobFormValue
     },
   },
 };
+
+/** An example job from examples/templates.ts as the New job form's values. */
+export function exampleFormValues(template: JobTemplate): JobFormValues {
+  return {
+    kind: template.kind,
+    image: template.image,
+    command: template.command,
+    env: template.env.map((e) => ({ ...e, secret: false })),
+    gpuModels: [],
+    minVramGb: String(template.minVramGb),
+    gpuCount: String(template.gpuCount),
+    regions: [],
+    maxPriceEth: "0.0005",
+    maxHours: String(template.maxHours),
+  };
+}
+
+/**
+ * The repository's example jobs (examples/templates.ts, the one list), for the New job page to
+ * offer beside the kinds above: the CPU examples run through any provider's agent (process
+ * runtime); the docker ones need a provider running the docker runtime on NVIDIA GPUs.
+ */
+export const exampleJobTemplates: {
+  id: string;
+  title: string;
+  description: string;
+  runtime: JobTemplate["runtime"];
+  values: JobFormValues;
+}[] = examples.map((t) => ({
+  id: t.id,
+  title: t.title,
+  description: t.description,
+  runtime: t.runtime,
+  values: exampleFormValues(t),
+}));

@@ -151,7 +151,8 @@ describe("the provider's agent", () => {
     );
     expect(indexed?.result_hash).toBe(keccak256(new TextEncoder().encode("done\n")));
     const text = await logText(job.id);
-    expect(text).toContain("restarted; running the job again (run 2)");
+    expect(text).toContain("restarted; running the job again (run 2) from the start");
+    expect(text).toContain("that time counts toward the seconds used");
     expect(text).toContain("second run");
     // The first run's process, orphaned by the kill, was stopped by the restarted agent.
     expect(runningSleeps()).toEqual([]);

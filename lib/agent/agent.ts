@@ -43,12 +43,17 @@ export class Agent {
   private readonly retries = new Map<string, number>();
   private readonly retryAt = new Map<string, number>();
   private kicked = false;
-  /** The long-poll in flight, aborted by stop(); one per request (fetch keeps a listener each). */
+  /** The work stream in flight, aborted by stop() and kick(); one per request. */
   private poll = new AbortController();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private chain: MarketCalls | undefined;
   private me: HeartbeatAnswer | undefined;
   private fingerprint: string | null = null;
+  /**
+   * Leases this agent quoted: an answer written before the quote was stored may still list one
+   * as reserved; it is not quoted twice, and its GPUs count as taken.
+   */
+  private readonly quoted = new Set<string>();
   stopping = false;
 
   constructor(private readonly o: AgentOptions) {
@@ -107,19 +112,34 @@ export class Agent {
     }
     let backoff = 1000;
     while (!this.stopping) {
+      // A fresh controller per request: kick() and stop() abort the one in flight.
+      this.poll = new AbortController();
+      const opened = Date.now();
+      let answers = 0;
       try {
-        const work = await this.o.api.work(
+        // One connection carries each change until the server ends it (every `waitSeconds`);
+        // then the agent asks again from the last answer it saw.
+        for await (const work of this.o.api.workStream(
           this.fingerprint,
           this.o.waitSeconds ?? 25,
           this.poll.signal,
-        );
-        backoff = 1000;
-        this.kicked = false;
-        this.fingerprint = work.fingerprint;
-        await this.act(work.items);
+        )) {
+          answers += 1;
+          backoff = 1000;
+          this.kicked = false;
+          this.fingerprint = work.fingerprint;
+          await this.act(work.items);
+          if (this.stopping) break;
+        }
+        // A stream the server closed at once, with nothing in it, is not asked again at once.
+        if (answers === 0 && Date.now() - opened < 1000) {
+          await new Promise((r) => setTimeout(r, 1000));
+        }
       } catch (error) {
         if (this.stopping) break;
-        if (this.kicked) {
+        // Only kick() and stop() abort this request's controller: ask again at once, quietly
+        // (a line already read may have cleared `kicked` before the abort reached the read).
+        if (this.kicked || this.poll.signal.aborted) {
           this.kicked = false;
           continue;
         }
@@ -179,9 +199,16 @@ export class Agent {
 
   private async act(items: WorkItem[]) {
     this.dropVanished(items);
+    for (const leaseId of this.quoted) {
+      if (!items.some((i) => i.leaseId === leaseId && i.status === "reserved")) {
+        this.quoted.delete(leaseId);
+      }
+    }
     let used = this.usedGpus(items);
     for (const item of items) {
-      if (item.status === "reserved" && !this.stopping) {
+      if (item.status === "reserved" && this.quoted.has(item.leaseId)) {
+        used += item.gpuCount;
+      } else if (item.status === "reserved" && !this.stopping) {
         if (used + item.gpuCount > this.totalGpus) {
           this.say(
             `lease ${item.leaseId}: ${item.gpuCount} GPU(s) asked, ${this.totalGpus - used} free here; not quoting`,
@@ -224,6 +251,7 @@ export class Agent {
     });
     try {
       await this.o.api.quote(item.leaseId, signature);
+      this.quoted.add(item.leaseId);
       this.say(
         `quoted job ${item.jobId}: ${item.gpuCount} GPU(s), ${item.ratePerSecond} wei/s, up to ${item.maxSeconds} s (${(performance.now() - started).toFixed(0)} ms)`,
       );
@@ -251,8 +279,8 @@ export class Agent {
         () => {
           this.retries.delete(item.jobId);
           this.retryAt.delete(item.jobId);
-          // The next answer counts the GPUs this job held as free.
-          this.fingerprint = null;
+          // Ask again at once: the next answer counts the GPUs this job held as free.
+          this.kick();
         },
         (error) => {
           if (this.state.job(item.jobId)?.phase === "abandoned") return;

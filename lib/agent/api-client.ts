@@ -54,6 +54,25 @@ export class ApiError extends Error {
   }
 }
 
+async function answerOf(response: Response): Promise<unknown> {
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    parsed = { code: "bad_response", message: text.slice(0, 200) };
+  }
+  if (!response.ok) {
+    const error = parsed as { code?: string; message?: string };
+    throw new ApiError(
+      response.status,
+      error.code ?? "error",
+      error.message ?? response.statusText,
+    );
+  }
+  return parsed;
+}
+
 /** The agent API over HTTP with the provider's key. */
 export class AgentApi {
   constructor(
@@ -86,22 +105,7 @@ export class AgentApi {
       body,
       signal: init.signal,
     });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : {};
-    } catch {
-      parsed = { code: "bad_response", message: text.slice(0, 200) };
-    }
-    if (!response.ok) {
-      const error = parsed as { code?: string; message?: string };
-      throw new ApiError(
-        response.status,
-        error.code ?? "error",
-        error.message ?? response.statusText,
-      );
-    }
-    return parsed as T;
+    return (await answerOf(response)) as T;
   }
 
   heartbeat(hardware: Hardware, benchmark: Benchmark | null, agentVersion: string) {
@@ -114,10 +118,35 @@ export class AgentApi {
     });
   }
 
-  work(since: string | null, waitSeconds: number, signal?: AbortSignal) {
-    const query = new URLSearchParams({ wait: String(waitSeconds) });
+  /**
+   * The provider's work as a stream (`stream=1`): one answer each time it changes, over one
+   * connection, until the server ends it after `waitSeconds`.
+   */
+  async *workStream(
+    since: string | null,
+    waitSeconds: number,
+    signal?: AbortSignal,
+  ): AsyncGenerator<Work> {
+    const query = new URLSearchParams({ wait: String(waitSeconds), stream: "1" });
     if (since) query.set("since", since);
-    return this.call<Work>(`/api/agent/work?${query}`, { signal });
+    const response = await fetch(new URL(`/api/agent/work?${query}`, this.server), {
+      headers: { authorization: `Bearer ${this.apiKey}` },
+      signal,
+    });
+    if (!response.ok || !response.body) {
+      await answerOf(response);
+      throw new ApiError(response.status, "bad_response", "The work stream has no body.");
+    }
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffered += decoder.decode(chunk, { stream: true });
+      for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
+        const line = buffered.slice(0, end).trim();
+        buffered = buffered.slice(end + 1);
+        if (line) yield JSON.parse(line) as Work;
+      }
+    }
   }
 
   quote(leaseId: string, signature: Hex) {

@@ -49,7 +49,13 @@ export async function executeJob(
     (text) => ctx.api.logs(job.jobId, text),
     (error) => ctx.say(`job ${job.jobId}: logs no longer taken (${(error as Error).message})`),
   );
-  if (runs > 1) logs.write(`[agent] restarted; running the job again (run ${runs})\n`);
+  // Said in the job's own log, for its consumer: the run a crash cut off is not resumed (a
+  // process cannot be), its output above stays, and its time counts toward the seconds used.
+  if (runs > 1) {
+    logs.write(
+      `[agent] restarted; running the job again (run ${runs}) from the start, ${elapsed} s after it started on chain: the output above is from the run the restart cut off, and that time counts toward the seconds used\n`,
+    );
+  }
   const outcome = await ctx.runtime.run(
     {
       jobId: job.jobId,

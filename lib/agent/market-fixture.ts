@@ -17,14 +17,24 @@ import { quoteOfLease } from "@/lib/services/quotes/sign-lease";
 import { seedOffer } from "@/lib/services/testing";
 import { fundJobArgs, fundJobValue } from "@/lib/web3/fund-job";
 import { loadOrCreateSignerKey } from "./signer-key";
-import { eventually, spawnAgent } from "./testing";
+import { eventually, freePort, spawnAgent, startServerProcess } from "./testing";
 
 /**
  * A whole market for the agent's end-to-end test and benchmark: the devnet (the contract WASM),
  * the indexer ticking every 200 ms, a staked provider whose signer is the key the agent will
  * find in `workDir`, an offer, an API key, and the agent API's real handlers over HTTP.
  */
-export async function startAgentMarket(db: DbHandle, options: { gpusOffered?: number } = {}) {
+export async function startAgentMarket(
+  db: DbHandle,
+  options: {
+    gpusOffered?: number;
+    /**
+     * Postgres URL of `db`: the agent API and the indexer then run in a server process of their
+     * own (lib/agent/server-process.ts), which restartServer kills and starts again.
+     */
+    serverProcess?: { databaseUrl: string };
+  } = {},
+) {
   const devnet: Devnet = await startDevnet({ port: 0 });
   const market = marketOn(devnet);
   const provider: Clients = clientsFor(devnet, 5);
@@ -45,7 +55,7 @@ export async function startAgentMarket(db: DbHandle, options: { gpusOffered?: nu
   });
   let ticking = false;
   const indexTimer = setInterval(async () => {
-    if (ticking) return;
+    if (options.serverProcess || ticking) return;
     ticking = true;
     await ix.tick().catch(() => undefined);
     ticking = false;
@@ -62,7 +72,17 @@ export async function startAgentMarket(db: DbHandle, options: { gpusOffered?: nu
   );
   await seedOffer(db.db, address, { gpuModel: "h100-80gb", gpusTotal: options.gpusOffered ?? 2 });
   const apiKey = (await createApiKey(db.db, address, "agent")).key;
-  let server: AgentHttpServer = await serveAgentApi(agentTestDeps(db.db));
+  const serveOnce = async (port = 0): Promise<AgentHttpServer & { pid?: number }> => {
+    if (!options.serverProcess) return serveAgentApi(agentTestDeps(db.db), port);
+    return startServerProcess({
+      SERVER_DATABASE_URL: options.serverProcess.databaseUrl,
+      SERVER_PORT: String(port || (await freePort())),
+      SERVER_RPC_URL: devnet.url,
+      SERVER_CHAIN_ID: String(devnet.chainId),
+      SERVER_CONTRACT: devnet.contractAddress,
+    });
+  };
+  let server = await serveOnce();
   // The engine matches only providers whose stake the index shows.
   await eventually(
     () => queryRows<{ n: number }>(db.db, sql`select count(*)::int as n from chain_providers`),
@@ -91,12 +111,16 @@ export async function startAgentMarket(db: DbHandle, options: { gpusOffered?: nu
     get server() {
       return server;
     },
-    /** Stops the HTTP server (every connection dropped) and serves it again on the same port. */
-    async restartServer(downMs = 0) {
+    /**
+     * Stops the HTTP server (every connection dropped; with `serverProcess`, the whole process
+     * killed, its database connections and indexer with it) and serves it again on the same port.
+     */
+    async restartServer(downMs = 0, whileDown?: () => Promise<void>) {
       const port = server.port;
       await server.close();
+      await whileDown?.();
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-      server = await serveAgentApi(agentTestDeps(db.db), port);
+      server = await serveOnce(port);
     },
     spawnAgent: (extra: string[] = []) => spawnAgent(agentArgs(extra)),
     /** Funds a lease on chain from the consumer's wallet once the agent has quoted it. */

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -72,4 +73,69 @@ export async function eventually<T>(
       );
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * lib/agent/server-process.ts as a child process (the agent API, its Postgres pool, the
+ * indexer), served once it says so; close() kills it with SIGKILL, as a crash would.
+ */
+export async function startServerProcess(env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--conditions=react-server",
+      path.join(root, "lib/agent/server-process.ts"),
+    ],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        ...env,
+      } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  let text = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the server process never served:\n${text}`)),
+      120_000,
+    );
+    const take = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (process.env.AGENT_TEST_ECHO) process.stdout.write(chunk);
+      const served = /serving (\S+)/.exec(text);
+      if (served?.[1]) {
+        clearTimeout(timer);
+        resolve(served[1]);
+      }
+    };
+    child.stdout?.on("data", take);
+    child.stderr?.on("data", take);
+    child.on("exit", (code) => reject(new Error(`the server process exited (${code}):\n${text}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    pid: child.pid as number,
+    close: async () => {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
 }

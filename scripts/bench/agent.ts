@@ -93,6 +93,8 @@ async function main() {
     const result = {
       quote_p99_ms: Number(percentile(latencies, 99).toFixed(1)),
       quote_p50_ms: Number(percentile(latencies, 50).toFixed(1)),
+      quote_p90_ms: Number(percentile(latencies, 90).toFixed(1)),
+      quote_max_ms: Math.max(...latencies),
       quotes: latencies.length,
       rss_mb_idle: Number(Math.max(...idle).toFixed(1)),
       rss_mb_busy: Number(busy.toFixed(1)),

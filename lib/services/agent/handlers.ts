@@ -21,7 +21,7 @@ import {
   startFromAgent,
   submittedFromAgent,
 } from "./reports";
-import { waitForWork } from "./work";
+import { streamWork, waitForWork } from "./work";
 
 /** What the agent routes depend on, passed in so tests run them on a test database. */
 export type AgentDeps = {
@@ -97,6 +97,12 @@ export const handleHeartbeat = (request: Request, deps: AgentDeps) =>
  * GET /api/agent/work?since=<fingerprint>&wait=<seconds>: the provider's leases to quote, fund,
  * start and run, answered at once when they differ from `since`, else held until they do (or
  * `wait`, at most 25 s).
+ *
+ * With `stream=1`, the answer is NDJSON: one line (the same object) each time the leases differ
+ * from the last line, until `wait` ends it (the agent then asks again, so its key is checked
+ * again and a revoked key is cut off within `wait`). A placement then reaches an agent over a
+ * connection already open and authenticated: no new request (with its key check) between one
+ * change and the next, which is where a long-poll left quotes waiting.
  */
 export const handleWork = (request: Request, deps: AgentDeps) =>
   handle(async () => {
@@ -107,8 +113,36 @@ export const handleWork = (request: Request, deps: AgentDeps) =>
     if (!Number.isFinite(wait) || wait < 0) {
       throw new AppError("bad_request", "wait is a number of seconds, 0 to 25.");
     }
+    const head = { provider: { id: provider.id, status: provider.status } };
+    if (url.searchParams.get("stream") === "1") {
+      const lines = streamWork(deps.db, provider, since, wait * 1000, request.signal);
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const next = await lines.next().catch((error: unknown) => {
+            controller.error(error);
+            return undefined;
+          });
+          if (!next) return;
+          if (next.done) controller.close();
+          else
+            controller.enqueue(encoder.encode(`${JSON.stringify({ ...head, ...next.value })}\n`));
+        },
+        cancel() {
+          void lines.return(undefined);
+        },
+      });
+      return new Response(body, {
+        headers: {
+          // no-transform: a compressing proxy (or Next's own compression) would hold lines back.
+          "cache-control": "no-store, no-transform",
+          "content-type": "application/x-ndjson",
+          "x-accel-buffering": "no",
+        },
+      });
+    }
     const work = await waitForWork(deps.db, provider, since, wait * 1000, request.signal);
-    return json({ provider: { id: provider.id, status: provider.status }, ...work });
+    return json({ ...head, ...work });
   });
 
 /** POST /api/agent/leases/:leaseId/quote {signature}: the EIP-712 quote signed by the agent. */

@@ -65,8 +65,18 @@ export async function serveAgentApi(deps: AgentDeps, port = 0): Promise<AgentHtt
     try {
       const response = await route[2](request, deps, id);
       res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
+      // Streamed answers (the agent's work stream) go out line by line, as Next sends them.
+      if (response.body) {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          res.write(chunk);
+        }
+      }
+      res.end();
     } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       res.writeHead(500);
       res.end(String(error));
     }

@@ -43,7 +43,7 @@ export async function quoteFromAgent(
       `This lease is ${lease.status}, not waiting for a quote; nothing was stored.`,
     );
   }
-  const quote = await storeQuote(db, lease, signature);
+  const quote = await storeQuote(db, lease, signature, provider);
   if (!quote) {
     throw new AppError(
       "conflict",

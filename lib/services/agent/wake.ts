@@ -113,15 +113,17 @@ export async function listenForProvider(db: Db, providerId: string) {
   const wait = (ms: number, signal?: AbortSignal) =>
     new Promise<boolean>((resolve) => {
       if (woken || signal?.aborted) return resolve(woken);
-      const timer = setTimeout(() => resolve(false), ms);
-      signal?.addEventListener("abort", () => {
+      // The signal outlives this wait (a work stream waits many times on its request's signal):
+      // its listener goes when the wait ends.
+      const done = (value: boolean) => {
         clearTimeout(timer);
-        resolve(false);
-      });
-      woke.then(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
+        signal?.removeEventListener("abort", aborted);
+        resolve(value);
+      };
+      const aborted = () => done(false);
+      const timer = setTimeout(() => done(false), ms);
+      signal?.addEventListener("abort", aborted, { once: true });
+      woke.then(() => done(true));
     });
   return { wait, stop };
 }

@@ -119,3 +119,28 @@ export async function waitForWork(
     }
   }
 }
+
+/**
+ * The provider's work each time it differs from the last one given (the first time, from
+ * `since`), until `waitMs` passes or `signal` aborts: the lines of the streamed work answer.
+ */
+export async function* streamWork(
+  db: Db,
+  provider: ProviderRow,
+  since: string | null,
+  waitMs: number,
+  signal?: AbortSignal,
+): AsyncGenerator<AgentWork> {
+  const deadline = Date.now() + Math.min(Math.max(waitMs, 0), agentLimits.maxWaitMs);
+  let last = since;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0 || signal?.aborted) return;
+    const work = await waitForWork(db, provider, last, left, signal);
+    if (signal?.aborted) return;
+    if (work.fingerprint !== last) {
+      last = work.fingerprint;
+      yield work;
+    }
+  }
+}

@@ -4,12 +4,12 @@ import type { Db } from "@/db/client";
 import { appendEvents } from "@/db/queries/events";
 import { transitionJob } from "@/db/queries/jobs";
 import { type LeaseRow, leaseById, transitionLease } from "@/db/queries/leases";
-import { providerById } from "@/db/queries/providers";
+import { type ProviderRow, providerById } from "@/db/queries/providers";
 import { transaction } from "@/db/retry";
 import { chainConfig } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { quoteDomain } from "@/lib/web3/eip712";
-import { type QuoteDomain, type QuoteMessage, quoteSignerOf, type SignerResolver } from "./signers";
+import { type QuoteDomain, type QuoteMessage, quoteSignedBy, type SignerResolver } from "./signers";
 
 export type Quote = {
   domain: QuoteDomain;
@@ -72,7 +72,7 @@ export async function quoteLease(
   const domain = marketDomain();
   const message = quoteMessageOf(lease, provider.address);
   const signature = await signer.signQuote(domain, message);
-  return storeQuote(db, lease, signature);
+  return storeQuote(db, lease, signature, provider);
 }
 
 /**
@@ -80,23 +80,28 @@ export async function quoteLease(
  * over its API, or a local signer): checks that it recovers to the provider's registered
  * signer, then moves lease reserved -> quoted and job matched -> quoted in one transaction.
  * Undefined when the job or lease moved on meanwhile (cancelled, expired, quoted already).
+ * `provider` is the lease's provider as the caller already read it (the agent's API key names
+ * it): a quote is on the agent's latency path, so it is not read again.
  */
 export async function storeQuote(
   db: Db,
   lease: LeaseRow,
   signature: Hex,
+  provider: Pick<ProviderRow, "id" | "address" | "signerAddress">,
 ): Promise<Quote | undefined> {
-  const provider = await providerById(db, lease.providerId);
-  if (!provider) return undefined;
+  if (provider.id !== lease.providerId) {
+    throw new Error("storeQuote: the provider given is not the lease's");
+  }
   const domain = marketDomain();
   const message = quoteMessageOf(lease, provider.address);
-  let recovered: string;
+  const signer = provider.signerAddress.toLowerCase();
+  let signed: boolean;
   try {
-    recovered = await quoteSignerOf(domain, message, signature);
+    signed = await quoteSignedBy(domain, message, signature, signer);
   } catch {
     throw new AppError("bad_request", "The quote signature is not a valid 65-byte signature.");
   }
-  if (recovered.toLowerCase() !== provider.signerAddress.toLowerCase()) {
+  if (!signed) {
     throw new AppError(
       "forbidden",
       "The quote was not signed by the provider's registered signer.",
@@ -106,7 +111,7 @@ export async function storeQuote(
     const moved = await transitionJob(tx, lease.jobId, ["matched"], "quoted");
     if (!moved) return false;
     const done = await transitionLease(tx, lease, ["reserved"], "quoted", {
-      quoteSigner: recovered.toLowerCase(),
+      quoteSigner: signer,
       quoteSignature: signature,
     });
     if (!done) throw new AppError("conflict", "The reservation changed while it was being quoted.");
@@ -124,7 +129,7 @@ export async function storeQuote(
         type: "lease.quoted",
         fromStatus: "reserved",
         toStatus: "quoted",
-        data: { signer: recovered.toLowerCase() },
+        data: { signer },
       },
     ]);
     return true;
