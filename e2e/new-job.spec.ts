@@ -57,6 +57,16 @@ test("submit a job with a secret and see its quote, its reservation and the wait
   // Another template fills its own defaults.
   await page.getByRole("tab", { name: "Training run" }).click();
   await expect(page.getByLabel("GPUs", { exact: true })).toHaveValue("8");
+  // An example job from the repository fills the form with a job that runs on any provider.
+  await page.getByText("Start from an example job").click();
+  await page.getByRole("button", { name: "Use this example: Embed a text file (CPU)" }).click();
+  await expect(page.getByLabel("Container image")).toHaveValue("node:20-slim");
+  await expect(page.getByLabel("Command")).toHaveValue('node "$AGENT_EXAMPLES/embed-lsa.mjs"');
+  await expect(page.getByRole("tab", { name: "Batch inference" })).toHaveAttribute(
+    "aria-selected",
+    "true",
+  );
+  await expect(page.getByTestId("quote-offer")).toBeVisible();
   await page.getByRole("tab", { name: "Fine-tune" }).click();
   await expect(page.getByLabel("GPUs", { exact: true })).toHaveValue("1");
 

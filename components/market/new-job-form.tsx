@@ -20,7 +20,8 @@ import {
   toSubmitFields,
 } from "@/lib/services/browse/job-form";
 import type { JobOutcome } from "@/lib/services/jobs/actions";
-import { jobTemplates } from "./job-templates";
+import { ExamplePicker } from "./example-picker";
+import { exampleJobTemplates, jobTemplates } from "./job-templates";
 import { QuotePanel, type QuoteState } from "./quote-panel";
 import { SubmittedJob } from "./submitted-job";
 
@@ -91,9 +92,13 @@ export function NewJobForm({ initial }: { initial: JobFormValues }) {
     };
   }, [placementKey]);
 
-  const chooseTemplate = (kind: JobKind) => {
-    const t = jobTemplates[kind].values;
+  // A template replaces the form, except the regions the buyer already chose.
+  const fill = (t: JobFormValues) =>
     reset({ ...t, regions: getValues("regions").length ? getValues("regions") : t.regions });
+  const chooseTemplate = (kind: JobKind) => fill(jobTemplates[kind].values);
+  const chooseExample = (id: string) => {
+    const example = exampleJobTemplates.find((e) => e.id === id);
+    if (example) fill(example.values);
   };
 
   const fix = (changes: JobChange[]) => {
@@ -139,6 +144,7 @@ export function NewJobForm({ initial }: { initial: JobFormValues }) {
         className="min-w-0 space-y-6"
         aria-label="New job"
       >
+        <ExamplePicker onPick={chooseExample} />
         <Tabs
           id="template"
           label="Template"
