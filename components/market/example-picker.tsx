@@ -1,5 +1,6 @@
 "use client";
 
+import { useRef } from "react";
 import { exampleJobTemplates } from "./job-templates";
 
 const runtimeNote = {
@@ -12,8 +13,9 @@ const runtimeNote = {
  * a buyer can run to see the whole flow end to end before sending their own container.
  */
 export function ExamplePicker({ onPick }: { onPick: (id: string) => void }) {
+  const details = useRef<HTMLDetailsElement>(null);
   return (
-    <details className="group rounded-xl border border-zinc-800 bg-zinc-900/40">
+    <details ref={details} className="group rounded-xl border border-zinc-800 bg-zinc-900/40">
       <summary className="cursor-pointer list-none px-4 py-3 text-sm font-medium text-zinc-200 marker:hidden">
         <span aria-hidden className="mr-2 inline-block transition group-open:rotate-90">
           ›
@@ -31,7 +33,11 @@ export function ExamplePicker({ onPick }: { onPick: (id: string) => void }) {
             <p className="text-xs text-emerald-300">{runtimeNote[t.runtime]}</p>
             <button
               type="button"
-              onClick={() => onPick(t.id)}
+              onClick={() => {
+                onPick(t.id);
+                // Folded away, so the filled form and its live quote come up under it.
+                if (details.current) details.current.open = false;
+              }}
               aria-label={`Use this example: ${t.title}`}
               className="mt-auto self-start rounded-md border border-zinc-700 px-2.5 py-1 text-xs text-zinc-200 transition hover:border-zinc-500 hover:bg-zinc-900 focus-visible:outline-2 focus-visible:outline-emerald-400"
             >
