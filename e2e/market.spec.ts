@@ -118,6 +118,8 @@ test("the home page draws the median ask per model over 7 days, unsampled days a
 }, testInfo) => {
   await page.goto("/");
   const chart = page.getByRole("figure", { name: /Median ask per model, last 7 days/ });
+  // The charts are drawn as they come near the screen: scroll down to them, as a visitor does.
+  await page.getByTestId("market-charts").scrollIntoViewIfNeeded();
   await expect(chart).toBeVisible();
   // The server sampled the seeded market when it started: today only, the 6 days before empty.
   const today = new Date().toLocaleDateString("en-US", {
