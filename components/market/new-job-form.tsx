@@ -16,9 +16,10 @@ import {
   applyChange,
   type JobFormValues,
   jobForm,
+  placementOf,
   quoteInput,
-  toSubmitFields,
 } from "@/lib/services/browse/job-form";
+import type { LiveQuote } from "@/lib/services/browse/quote";
 import type { JobOutcome } from "@/lib/services/jobs/actions";
 import { ExamplePicker } from "./example-picker";
 import { exampleJobTemplates, jobTemplates } from "./job-templates";
@@ -39,7 +40,14 @@ function firstError(errors: FieldErrors<JobFormValues>, name: keyof JobFormValue
  * fields (never the image, command or secrets); secret values are masked, sent once with the
  * submit, then cleared from the form.
  */
-export function NewJobForm({ initial }: { initial: JobFormValues }) {
+export function NewJobForm({
+  initial,
+  initialQuote = null,
+}: {
+  initial: JobFormValues;
+  /** The live quote for `initial`, worked out with the page (null: the form asks for it). */
+  initialQuote?: LiveQuote | null;
+}) {
   const form = useForm<JobFormValues, unknown, SubmitJobInput>({
     resolver: zodResolver(jobForm),
     defaultValues: initial,
@@ -48,23 +56,21 @@ export function NewJobForm({ initial }: { initial: JobFormValues }) {
   const { register, control, handleSubmit, reset, setValue, getValues, setError, formState } = form;
   const env = useFieldArray({ control, name: "env" });
   const values = useWatch({ control }) as JobFormValues;
-  const [quote, setQuote] = useState<QuoteState>({ kind: "idle", reason: "" });
+  const [quote, setQuote] = useState<QuoteState>(
+    initialQuote ? { kind: "ready", quote: initialQuote } : { kind: "idle", reason: "" },
+  );
   const [outcome, setOutcome] = useState<JobOutcome | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const idempotencyKey = useRef<string | null>(null);
 
   // The quote reads only the placement fields; a change to them re-quotes after a pause.
-  const fields = toSubmitFields(values);
-  const placement = {
-    gpuModels: fields.gpuModels,
-    minVramGb: fields.minVramGb,
-    gpuCount: fields.gpuCount,
-    regions: fields.regions,
-    maxPricePerGpuHour: fields.maxPricePerGpuHour,
-    maxHours: fields.maxHours,
-  };
+  const placement = placementOf(values);
   const placementKey = JSON.stringify(placement);
+  // The server quoted the starting terms with the page: no request until they change.
+  const serverQuoted = useRef(initialQuote ? JSON.stringify(placementOf(initial)) : null);
   useEffect(() => {
+    if (placementKey === serverQuoted.current) return;
+    serverQuoted.current = null;
     const parsed = quoteInput.safeParse(JSON.parse(placementKey));
     if (!parsed.success) {
       setQuote({

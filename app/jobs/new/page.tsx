@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { jobTemplates } from "@/components/market/job-templates";
 import { NewJobForm } from "@/components/market/new-job-form";
+import { getDb } from "@/db";
 import { parseEth } from "@/lib/market/eth";
 import { gpuModel, regions } from "@/lib/market/gpu-catalog";
 import { jobKinds } from "@/lib/market/schemas";
-import type { JobFormValues } from "@/lib/services/browse/job-form";
+import { type JobFormValues, placementOf, quoteInput } from "@/lib/services/browse/job-form";
+import { type LiveQuote, liveQuote } from "@/lib/services/browse/quote";
 
 export const metadata: Metadata = { title: "New job" };
 
@@ -32,8 +34,19 @@ function initialValues(params: Params): JobFormValues {
   return values;
 }
 
+/**
+ * The quote for the starting terms, with the page, so it shows at first paint instead of after
+ * a request from the browser; null (the form asks) when the terms are incomplete or it fails.
+ */
+async function firstQuote(initial: JobFormValues): Promise<LiveQuote | null> {
+  const input = quoteInput.safeParse(placementOf(initial));
+  if (!input.success) return null;
+  return liveQuote(await getDb(), input.data).catch(() => null);
+}
+
 export default async function NewJobPage({ searchParams }: { searchParams: Promise<Params> }) {
   const initial = initialValues(await searchParams);
+  const initialQuote = await firstQuote(initial);
   return (
     <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
       <h1 className="text-2xl font-semibold tracking-tight text-zinc-50">New job</h1>
@@ -41,7 +54,7 @@ export default async function NewJobPage({ searchParams }: { searchParams: Promi
         Describe the container and the GPUs it needs. The quote on the right follows every change;
         submitting reserves the offer, then you fund the escrow from your wallet.
       </p>
-      <NewJobForm initial={initial} />
+      <NewJobForm initial={initial} initialQuote={initialQuote} />
     </main>
   );
 }

@@ -43,6 +43,19 @@ export function toSubmitFields(v: JobFormValues) {
   };
 }
 
+/** The fields placement reads, as the live quote is asked for them (its cache key too). */
+export function placementOf(v: JobFormValues) {
+  const f = toSubmitFields(v);
+  return {
+    gpuModels: f.gpuModels,
+    minVramGb: f.minVramGb,
+    gpuCount: f.gpuCount,
+    regions: f.regions,
+    maxPricePerGpuHour: f.maxPricePerGpuHour,
+    maxHours: f.maxHours,
+  };
+}
+
 export const jobForm = z
   .custom<JobFormValues>((v) => typeof v === "object" && v !== null)
   .transform((values, ctx) => {
