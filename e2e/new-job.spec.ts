@@ -41,14 +41,19 @@ test("submit a job with a secret and see its quote, its reservation and the wait
   page,
 }, testInfo) => {
   const wallet = await installTestWallet(page);
+  const asked: string[] = [];
+  page.on("request", (r) => r.method() === "POST" && asked.push(r.url()));
   await page.goto("/jobs/new");
   await expect(page.getByRole("tab", { name: "Fine-tune" })).toHaveAttribute(
     "aria-selected",
     "true",
   );
-  // The live quote follows the form: the best H100 offer, its rate and the escrow for 8 hours.
+  // The live quote follows the form: the best H100 offer, its rate and the escrow for 8 hours,
+  // there with the page for the starting terms (the browser asked for nothing yet).
   await expect(page.getByTestId("quote-offer")).toContainText("H100 80GB ×1");
   await expect(page.getByTestId("quote-max-cost")).toContainText(/[\d.]+ ETH\s*for 8 h/);
+  await page.waitForTimeout(1_000);
+  expect(asked).toEqual([]);
   const eightHours = await page.getByTestId("quote-max-cost").innerText();
   await page.getByLabel("Maximum duration (hours)").fill("4");
   await expect(page.getByTestId("quote-max-cost")).toContainText("for 4 h");
