@@ -16,8 +16,8 @@ import {
   applyChange,
   type JobFormValues,
   jobForm,
-  placementOf,
   quoteInput,
+  quoteTermsOf,
 } from "@/lib/services/browse/job-form";
 import type { LiveQuote } from "@/lib/services/browse/quote";
 import type { JobOutcome } from "@/lib/services/jobs/actions";
@@ -64,10 +64,10 @@ export function NewJobForm({
   const idempotencyKey = useRef<string | null>(null);
 
   // The quote reads only the placement fields; a change to them re-quotes after a pause.
-  const placement = placementOf(values);
+  const placement = quoteTermsOf(values);
   const placementKey = JSON.stringify(placement);
   // The server quoted the starting terms with the page: no request until they change.
-  const serverQuoted = useRef(initialQuote ? JSON.stringify(placementOf(initial)) : null);
+  const serverQuoted = useRef(initialQuote ? JSON.stringify(quoteTermsOf(initial)) : null);
   useEffect(() => {
     if (placementKey === serverQuoted.current) return;
     serverQuoted.current = null;

@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { parseEth } from "@/lib/market/eth";
 import { gpuModel, regions } from "@/lib/market/gpu-catalog";
 import { jobKinds } from "@/lib/market/schemas";
-import { type JobFormValues, placementOf, quoteInput } from "@/lib/services/browse/job-form";
+import { type JobFormValues, quoteInput, quoteTermsOf } from "@/lib/services/browse/job-form";
 import { type LiveQuote, liveQuote } from "@/lib/services/browse/quote";
 
 export const metadata: Metadata = { title: "New job" };
@@ -39,7 +39,7 @@ function initialValues(params: Params): JobFormValues {
  * a request from the browser; null (the form asks) when the terms are incomplete or it fails.
  */
 async function firstQuote(initial: JobFormValues): Promise<LiveQuote | null> {
-  const input = quoteInput.safeParse(placementOf(initial));
+  const input = quoteInput.safeParse(quoteTermsOf(initial));
   if (!input.success) return null;
   return liveQuote(await getDb(), input.data).catch(() => null);
 }

@@ -44,7 +44,7 @@ export function toSubmitFields(v: JobFormValues) {
 }
 
 /** The fields placement reads, as the live quote is asked for them (its cache key too). */
-export function placementOf(v: JobFormValues) {
+export function quoteTermsOf(v: JobFormValues) {
   const f = toSubmitFields(v);
   return {
     gpuModels: f.gpuModels,

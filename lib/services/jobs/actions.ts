@@ -37,7 +37,8 @@ export type JobOutcome = {
   noMatch: NoMatchView | null;
 };
 
-function placementOf(lease: LeaseRow): Placement {
+/** The lease a job holds, as the buyer sees it. */
+export function placementOf(lease: LeaseRow): Placement {
   return {
     leaseId: lease.id,
     offerId: lease.offerId,

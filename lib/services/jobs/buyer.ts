@@ -11,7 +11,7 @@ import { holdingLeaseOfJob } from "@/db/queries/leases";
 import { type JobStatus, jobStatuses } from "@/db/schema/jobs";
 import { type JobTimeline, jobTimelineOfMarketplaceJob } from "../chain/timeline";
 import { type Quote, quoteOfLease } from "../quotes/sign-lease";
-import type { JobView, Placement } from "./actions";
+import { type JobView, type Placement, placementOf } from "./actions";
 import { ownJob } from "./read";
 import { redactEnv } from "./secrets";
 
@@ -105,20 +105,7 @@ export async function buyerJobDetail(
     lease && lease.status === "quoted" ? ((await quoteOfLease(db, lease)) ?? null) : null;
   return {
     job: { ...job, env: redactEnv(job.env) },
-    placement: lease
-      ? {
-          leaseId: lease.id,
-          offerId: lease.offerId,
-          providerId: lease.providerId,
-          market: lease.market,
-          gpuCount: lease.gpuCount,
-          pricePerGpuHour: lease.pricePerGpuHour,
-          ratePerSecond: lease.ratePerSecond,
-          maxSeconds: lease.maxSeconds,
-          quoteExpiresAt: lease.quoteExpiresAt,
-          status: lease.status,
-        }
-      : null,
+    placement: lease ? placementOf(lease) : null,
     quote,
     steps,
     chainJobId: chain.chainJobId,
