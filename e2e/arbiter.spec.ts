@@ -16,6 +16,7 @@ import { getDb } from "@/db";
 import { DEVNET_MARKET_ADDRESS } from "@/lib/chains";
 import { previewResolution } from "@/lib/services/chain/arbiter";
 import { computeMarketAbi } from "@/lib/web3/compute-market-abi";
+import { needsAppDatabaseAndDevnet } from "./fixtures/devnet";
 import { expectAccessible, screenshots } from "./fixtures/pages";
 import {
   ARBITER_KEY,
@@ -29,10 +30,7 @@ import {
 } from "./fixtures/provider";
 import { installTestWallet, signMessage } from "./fixtures/test-wallet";
 
-test.skip(
-  !process.env.DATABASE_URL || !process.env.E2E_RPC_URL,
-  "needs the app server's Postgres (DATABASE_URL) and devnet (E2E_RPC_URL) to drive the provider and buyer",
-);
+needsAppDatabaseAndDevnet("the provider and buyer");
 test.describe.configure({ mode: "serial" });
 test.setTimeout(120_000);
 

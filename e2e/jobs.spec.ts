@@ -15,6 +15,7 @@ import type { Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { DEVNET_MARKET_ADDRESS } from "@/lib/chains";
 import { computeMarketAbi } from "@/lib/web3/compute-market-abi";
+import { needsAppDatabaseAndDevnet } from "./fixtures/devnet";
 import { chainClient, providerRunsJob, quotedJob, setBalance, timeTravel } from "./fixtures/jobs";
 import { expectAccessible, screenshots } from "./fixtures/pages";
 import {
@@ -26,10 +27,7 @@ import {
   type TestWallet,
 } from "./fixtures/test-wallet";
 
-test.skip(
-  !process.env.DATABASE_URL || !process.env.E2E_RPC_URL,
-  "needs the app server's Postgres (DATABASE_URL) and devnet (E2E_RPC_URL) to drive the provider's side",
-);
+needsAppDatabaseAndDevnet("the provider's side");
 test.describe.configure({ mode: "serial" });
 
 async function signIn(page: Page): Promise<TestWallet> {

@@ -1,19 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { type MarketServer, startMarketServer } from "./fixtures/market-server";
+import { withMarketServer } from "./fixtures/market-server";
 import { expectAccessible, screenshots } from "./fixtures/pages";
 
-const origin = `http://localhost:${Number(process.env.E2E_PORT ?? 3100) + 1000}`;
-test.use({ baseURL: origin });
-test.describe.configure({ mode: "serial" });
-
-let server: MarketServer;
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  server = await startMarketServer(200);
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+withMarketServer(200);
 
 /** The ETH amounts of a column of the offer table, as numbers (for comparisons only). */
 async function prices(page: import("@playwright/test").Page): Promise<number[]> {

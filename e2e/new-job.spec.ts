@@ -1,20 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { type MarketServer, startMarketServer } from "./fixtures/market-server";
+import { withMarketServer } from "./fixtures/market-server";
 import { expectAccessible, screenshots } from "./fixtures/pages";
 import { installTestWallet, signMessage } from "./fixtures/test-wallet";
 
-const origin = `http://localhost:${Number(process.env.E2E_PORT ?? 3100) + 1000}`;
-test.use({ baseURL: origin });
-test.describe.configure({ mode: "serial" });
-
-let server: MarketServer;
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  server = await startMarketServer(200);
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+withMarketServer(200);
 
 test("a job nothing fits shows why per dimension, and one click rewrites the form to fit", async ({
   page,

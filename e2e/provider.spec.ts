@@ -17,6 +17,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { formatEther, type Hex, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { needsAppDatabaseAndDevnet } from "./fixtures/devnet";
 import {
   chain,
   finalize,
@@ -28,10 +29,7 @@ import {
 } from "./fixtures/provider";
 import { installTestWallet, signMessage, type TestWallet } from "./fixtures/test-wallet";
 
-test.skip(
-  !process.env.DATABASE_URL || !process.env.E2E_RPC_URL,
-  "needs the app server's Postgres (DATABASE_URL) and devnet (E2E_RPC_URL) to drive the buyer's side",
-);
+needsAppDatabaseAndDevnet("the buyer's side");
 test.describe.configure({ mode: "serial" });
 test.setTimeout(120_000);
 
