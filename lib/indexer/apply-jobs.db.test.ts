@@ -26,6 +26,7 @@ import { offerBooks, parseJob, seedOffer } from "@/lib/services/testing";
 import { fundJobArgs, fundJobValue } from "@/lib/web3/fund-job";
 import { Indexer, type IndexerConfig } from "./indexer";
 import { rpcClient } from "./run";
+import { indexUntilCaughtUp } from "./testing/catch-up";
 
 let devnet: Devnet;
 let handle: DbHandle;
@@ -47,10 +48,7 @@ function indexer(overrides: Partial<IndexerConfig> = {}) {
   });
 }
 
-async function catchUp(ix: Indexer) {
-  for (let i = 0; i < 100; i++) if ((await ix.tick()).caughtUp) return;
-  throw new Error("the indexer never caught up");
-}
+const catchUp = (ix: Indexer) => indexUntilCaughtUp(ix, 100);
 
 /** A job submitted by the consumer, placed on the provider's offer and quoted by its signer. */
 async function quotedJob(gpuModel: string) {

@@ -17,6 +17,7 @@ import { DEVNET_ACCOUNT_BALANCE, DEVNET_PRIVATE_KEYS } from "@/lib/devnet/consta
 import { type Clients, clientsFor, marketOn } from "@/lib/devnet/test-helpers";
 import { Indexer } from "@/lib/indexer/indexer";
 import { rpcClient } from "@/lib/indexer/run";
+import { indexUntilCaughtUp } from "@/lib/indexer/testing/catch-up";
 import { computeMarketAbi } from "@/lib/web3/compute-market-abi";
 import { quoteTypedData } from "@/lib/web3/eip712";
 import { fundJobArgs, fundJobValue } from "@/lib/web3/fund-job";
@@ -69,10 +70,7 @@ function keeper(options: Partial<KeeperOptions> = {}): Keeper {
 }
 
 /** Ticks the indexer until it has reached the chain's head. */
-async function catchUp() {
-  for (let i = 0; i < 1_000; i++) if ((await indexer.tick()).caughtUp) return;
-  throw new Error("the indexer never caught up");
-}
+const catchUp = () => indexUntilCaughtUp(indexer, 1_000);
 
 /** The next block's time, exactly; calls (the keeper's clock among them) see it too. */
 const setNextTime = (timestamp: bigint) => consumer.testClient.setNextBlockTimestamp({ timestamp });

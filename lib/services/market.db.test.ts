@@ -5,6 +5,7 @@ import { eventsOf } from "@/db/queries/events";
 import { jobById } from "@/db/queries/jobs";
 import { gpuModels, jobs, leases, offers } from "@/db/schema";
 import { createTestDb, testDriver } from "@/db/testing";
+import { unwrap } from "@/lib/actions/testing";
 import { gpuCatalog } from "@/lib/market/gpu-catalog";
 import { consumerOfJobId } from "@/lib/web3/job-id";
 import { cancelJobAction, submitJobAction } from "./jobs/actions";
@@ -17,10 +18,6 @@ import { chainJobId, quoteSignerOf } from "./quotes/signers";
 import { jobInput, seedOffer, seedProvider, sessionOf, wallet } from "./testing";
 
 const consumer = sessionOf(wallet(0xc0));
-const unwrap = <T>(r: { ok: true; data: T } | { ok: false; message: string }): T => {
-  if (!r.ok) throw new Error(`action failed: ${r.message}`);
-  return r.data;
-};
 
 describe(`market flows on ${testDriver()}`, () => {
   let handle: DbHandle;

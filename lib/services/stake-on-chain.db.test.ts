@@ -19,6 +19,7 @@ import { DEFAULT_MARKET_PARAMS } from "@/lib/devnet/market-params";
 import { type Clients, clientsFor, marketOn } from "@/lib/devnet/test-helpers";
 import { Indexer } from "@/lib/indexer/indexer";
 import { rpcClient, runIndexer } from "@/lib/indexer/run";
+import { indexUntilCaughtUp } from "@/lib/indexer/testing/catch-up";
 import { registerProviderInput } from "@/lib/market/schemas";
 import { quoteTypedData } from "@/lib/web3/eip712";
 import { fundJobArgs, fundJobValue } from "@/lib/web3/fund-job";
@@ -55,11 +56,8 @@ const indexerConfig = () => ({
 
 const indexer = () => new Indexer(handle.db, rpcClient(devnet.url), indexerConfig());
 
-async function catchUp() {
-  const ix = indexer();
-  for (let i = 0; i < 100; i++) if ((await ix.tick()).caughtUp) return;
-  throw new Error("the indexer never caught up");
-}
+/** A fresh indexer (as a new process would start) ticked to the head. */
+const catchUp = () => indexUntilCaughtUp(indexer(), 100);
 
 /** A provider that staked `stake` on chain and registered its signer there and here. */
 async function provider(account: number, signerAccount: number, stake: bigint) {

@@ -4,6 +4,7 @@ import { type DbHandle, queryRows } from "@/db/client";
 import { recordStakeForSeed } from "@/db/queries/chain/seed-stake";
 import { jobById } from "@/db/queries/jobs";
 import { createTestDb, testDriver } from "@/db/testing";
+import { unwrap } from "@/lib/actions/testing";
 import { registerProviderInput } from "@/lib/market/schemas";
 import { cancelJobAction, submitJobAction } from "./jobs/actions";
 import { changeOfferStatus } from "./offers/offers";
@@ -23,11 +24,6 @@ const ETH = 10n ** 18n;
 const MILLI = 10n ** 15n;
 const ASK = "1000000000000000";
 const DEARER = "1100000000000000";
-
-const unwrap = <T>(r: { ok: true; data: T } | { ok: false; message: string }): T => {
-  if (!r.ok) throw new Error(`action failed: ${r.message}`);
-  return r.data;
-};
 
 describe(`the providers' stake in matching on ${testDriver()}`, () => {
   let handle: DbHandle;

@@ -18,10 +18,12 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createTestDb, testDriver } from "@/db/testing";
+import { unwrap } from "@/lib/actions/testing";
 import { type Devnet, startDevnet } from "@/lib/devnet";
 import { type Clients, clientsFor, eventIn, marketOn } from "@/lib/devnet/test-helpers";
 import { Indexer } from "@/lib/indexer/indexer";
 import { rpcClient } from "@/lib/indexer/run";
+import { indexUntilCaughtUp } from "@/lib/indexer/testing/catch-up";
 import { differencesFromChain } from "@/lib/indexer/testing/compare";
 import { contractLoad, type Load } from "@/lib/indexer/testing/load";
 import { registerProviderInput } from "@/lib/market/schemas";
@@ -62,15 +64,7 @@ let signerKey: Hex;
 const A = { gpus: 2, id: "", chainId: "" as Hex, quote: undefined as SignedQuote | undefined };
 const B = { gpus: 4, id: "", chainId: "" as Hex };
 
-async function catchUp() {
-  for (let i = 0; i < 10_000; i++) if ((await indexer.tick()).caughtUp) return;
-  throw new Error("the indexer never caught up");
-}
-
-const unwrap = <T>(r: { ok: true; data: T } | { ok: false; message: string }): T => {
-  if (!r.ok) throw new Error(`action failed: ${r.message}`);
-  return r.data;
-};
+const catchUp = () => indexUntilCaughtUp(indexer);
 
 async function submit(gpus: number) {
   const out = unwrap(

@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { eventsOf } from "@/db/queries/events";
 import { createTestDb, testDriver } from "@/db/testing";
+import { unwrap } from "@/lib/actions/testing";
 import { type Devnet, startDevnet } from "@/lib/devnet";
 import { type Clients, clientsFor, eventIn, marketOn } from "@/lib/devnet/test-helpers";
 import { Indexer } from "@/lib/indexer/indexer";
 import { rpcClient } from "@/lib/indexer/run";
+import { indexUntilCaughtUp } from "@/lib/indexer/testing/catch-up";
 import { registerProviderInput } from "@/lib/market/schemas";
 import { fundJobArgs, fundJobValue } from "@/lib/web3/fund-job";
 import { disputesForArbiter, isArbiter } from "../chain/arbiter";
@@ -44,15 +46,7 @@ const A = { id: "", chainId: "" as Hex };
 /** Disputed, for the arbiter. */
 const B = { id: "", chainId: "" as Hex };
 
-async function catchUp() {
-  for (let i = 0; i < 10_000; i++) if ((await indexer.tick()).caughtUp) return;
-  throw new Error("the indexer never caught up");
-}
-
-const unwrap = <T>(r: { ok: true; data: T } | { ok: false; message: string }): T => {
-  if (!r.ok) throw new Error(`action failed: ${r.message}`);
-  return r.data;
-};
+const catchUp = () => indexUntilCaughtUp(indexer);
 
 async function submitAndFund(gpus: number) {
   const out = unwrap(
