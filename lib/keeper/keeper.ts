@@ -7,7 +7,6 @@ import {
   createWalletClient,
   encodeFunctionData,
   type Hex,
-  hexToBigInt,
   http,
   keccak256,
   type PublicClient,
@@ -31,8 +30,9 @@ import {
 } from "@/db/queries/chain/keeper";
 import { computeMarketAbi } from "@/lib/web3/compute-market-abi";
 import { JobStatus } from "@/lib/web3/market-views";
+import { chainTime, statusOnChain } from "./chain-reads";
 import { outcomeUnknown, reasonOf, revertOf } from "./revert";
-import { reopenUndone, statusOnChain } from "./undone";
+import { reopenUndone } from "./undone";
 
 /** The `work_leases` row the running keeper holds. */
 export const KEEPER_LEASE = "keeper";
@@ -91,14 +91,6 @@ type Outcome = Exclude<keyof RoundResult, "leased" | "due"> | "lost";
 
 const terminal = new Set<number>([JobStatus.finalized, JobStatus.resolved, JobStatus.expired]);
 const statusNames = Object.fromEntries(Object.entries(JobStatus).map(([k, v]) => [v, k]));
-
-/**
- * A contract that answers a call with the time of the block the call runs in. Run by `eth_call`
- * with a state override, it reads the chain's clock as a transaction sent now would see it.
- */
-const CLOCK_ADDRESS: Address = "0x000000000000000000000000000000000c10c4ee";
-// TIMESTAMP PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
-const CLOCK_CODE: Hex = "0x4260005260206000f3";
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 const clip = (s: string) => (s.length > 500 ? `${s.slice(0, 500)}…` : s);
@@ -176,19 +168,8 @@ export class Keeper {
    * (on the devnet the latest block's time stays put while no transaction comes, however much
    * time passes), and never before the latest block's. Never the machine's clock.
    */
-  async chainNow(): Promise<bigint> {
-    const latest = (await this.client.getBlock({ blockTag: "latest" })).timestamp;
-    try {
-      const { data } = await this.client.call({
-        to: CLOCK_ADDRESS,
-        stateOverride: [{ address: CLOCK_ADDRESS, code: CLOCK_CODE }],
-      });
-      const now = data && data.length === 66 ? hexToBigInt(data) : 0n;
-      return now > latest ? now : latest;
-    } catch {
-      // A node without state overrides: the latest block's time.
-      return latest;
-    }
+  chainNow(): Promise<bigint> {
+    return chainTime(this.client);
   }
 
   /** One round, only while this keeper holds the lease: the due calls, one after another. */

@@ -1,28 +1,9 @@
 import "server-only";
-import type { Address, Hex, PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
 import type { Db } from "@/db/client";
 import { confirmedRecheckLater, confirmedStillDue, reopenCall } from "@/db/queries/chain/keeper";
-import { computeMarketAbi } from "@/lib/web3/compute-market-abi";
-import { JobStatus, jobView } from "@/lib/web3/market-views";
-
-/** `job(id).status` on chain, or null when the node does not answer. */
-export async function statusOnChain(
-  client: PublicClient,
-  contract: Address,
-  jobId: Hex,
-): Promise<number | null> {
-  try {
-    const t = await client.readContract({
-      address: contract,
-      abi: computeMarketAbi,
-      functionName: "job",
-      args: [jobId],
-    });
-    return jobView(t).status;
-  } catch {
-    return null;
-  }
-}
+import { JobStatus } from "@/lib/web3/market-views";
+import { statusOnChain } from "./chain-reads";
 
 /**
  * Reopens the calls a reorganisation undid. A call recorded `confirmed` whose job the index
